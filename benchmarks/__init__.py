@@ -1,0 +1,1 @@
+"""Benchmarks: one command each, figures printed as ratios against a baseline of the same run."""

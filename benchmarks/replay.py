@@ -1,0 +1,146 @@
+"""Replay benchmark: ``python -m benchmarks.replay`` (a few minutes on 2 cores).
+
+Measures, in one run, on streams from ``benchmarks.stream``:
+
+(a) the engine against a naive ``transitions`` baseline written the way a user would
+    (``benchmarks.baseline``), both on the same pre-parsed events of the first ``--baseline``
+    devices (the baseline needs ~0.4 ms to build each device's machines, so all 100k devices
+    would take minutes), and the engine alone on the whole 100k-device stream (events/s);
+(b) end-to-end replay of a 1M-event JSON Lines file (read, parse, order, apply) against
+    just decoding its lines with the same JSON parser;
+(c) memory per device with 1M devices (everything the fleet holds, seen-ids set included).
+
+Targets: (a) >= 20x the baseline and >= 500k events/s; (b) <= 2.5x; (c) <= 300 bytes. The
+last line is machine-readable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from operator import attrgetter
+from pathlib import Path
+
+import orjson
+
+from benchmarks.baseline import run_baseline
+from benchmarks.stream import generate
+from sim import Event, Fleet, parse_event
+from sim.replay import read_all, replay_events
+
+_ORDER = attrgetter("time", "id")
+
+
+def _timed(work: Callable[[], object], repeat: int = 1) -> float:
+    """Best wall time of ``repeat`` runs, with the cyclic GC paused as replay pauses it."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        gc.disable()
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+        gc.enable()
+    return best
+
+
+def _parsed(devices: int, seed: int = 7) -> list[Event]:
+    return sorted((parse_event(raw) for raw in generate(devices, seed)), key=_ORDER)
+
+
+def engine_vs_baseline(devices: int, baseline_devices: int) -> tuple[float, float]:
+    """(a): (ratio engine/baseline on the sample, engine events/s on the whole stream)."""
+    sample = _parsed(baseline_devices)
+    baseline = _timed(lambda: run_baseline(sample))
+    engine_sample = _timed(lambda: Fleet().apply_all(sample), repeat=3)
+    print(f"(a) sample of {baseline_devices} devices, {len(sample)} events:")
+    print(
+        f"    baseline {len(sample) / baseline:,.0f} events/s, engine {len(sample) / engine_sample:,.0f} events/s"
+    )
+    stream = _parsed(devices)
+    engine = _timed(lambda: Fleet().apply_all(stream), repeat=3)
+    rate = len(stream) / engine
+    print(f"    whole stream: {devices} devices, {len(stream)} events: engine {rate:,.0f} events/s")
+    return baseline / engine_sample, rate
+
+
+def replay_vs_parse(events: int) -> float:
+    """(b): end-to-end replay of a JSON Lines file over decoding its lines."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.jsonl"
+        written = 0
+        with path.open("wb") as out:
+            devices = events // 7 + 1
+            for raw in generate(devices, seed=11):
+                if written == events:
+                    break
+                out.write(orjson.dumps(raw) + b"\n")
+                written += 1
+
+        def parse_only() -> None:
+            with path.open("rb") as stream:
+                for line in stream:
+                    orjson.loads(line)
+
+        def replay() -> None:
+            replay_events(Fleet(), read_all([str(path)]))
+
+        parse = _timed(parse_only, repeat=2)
+        full = _timed(replay, repeat=2)
+        size = path.stat().st_size / 1e6
+    print(
+        f"(b) {written} events ({size:,.0f} MB JSON Lines): parse only {parse:.2f} s, replay {full:.2f} s"
+    )
+    return full / parse
+
+
+def _one_event_each(devices: int) -> Iterator[Event]:
+    raw = generate(1)[0]
+    for number in range(devices):
+        yield parse_event(raw | {"id": number, "endpoint": {"id": 10_000_000 + number}})
+
+
+def bytes_per_device(devices: int) -> float:
+    """(c): traced memory the fleet holds after one event each for ``devices`` devices."""
+    fleet = Fleet()
+    fleet.apply_all(_one_event_each(1000))  # warm the memo and the interned states
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    fleet.apply_all(_one_event_each(devices))
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    per_device = (after - before) / devices
+    print(
+        f"(c) {len(fleet):,} devices: {(after - before) / 1e6:,.0f} MB, {per_device:.0f} bytes per device"
+    )
+    return per_device
+
+
+def main() -> None:
+    """Run (a), (b) and (c) and print the summary line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", type=int, default=100_000)
+    parser.add_argument("--baseline", type=int, default=10_000, help="devices the baseline replays")
+    parser.add_argument(
+        "--events", type=int, default=1_000_000, help="events in the JSON Lines file"
+    )
+    parser.add_argument("--memory-devices", type=int, default=1_000_000)
+    args = parser.parse_args()
+    ratio, rate = engine_vs_baseline(args.devices, args.baseline)
+    slowdown = replay_vs_parse(args.events)
+    per_device = bytes_per_device(args.memory_devices)
+    print("targets: ratio >= 20, events/s >= 500000, replay/parse <= 2.5, bytes/device <= 300")
+    print(
+        f"ratio_vs_transitions={ratio:.1f} events_per_s={rate:.0f} "
+        f"replay_vs_parse={slowdown:.2f} bytes_per_device={per_device:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

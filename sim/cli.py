@@ -1,0 +1,130 @@
+"""The ``devicesim`` command: one small function per subcommand, each one library call.
+
+``main(argv)`` returns the exit code (0 done, 1 strict failure or failed scenario, 2 usage
+error or unreadable input) and never lets a traceback reach the user: every error the
+package raises on purpose becomes one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import orjson
+
+from sim import render
+from sim.catalogue import lookup, names
+from sim.errors import DeviceSimError
+from sim.fleet import Fleet
+from sim.initial import initial_state, suggest
+from sim.loaders import load_document
+from sim.outcomes import INCONSISTENT, INVALID
+from sim.replay import StrictStop, read_all, replay_events
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with 2 and one line, as every other usage error here does."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _print_json(document: object) -> None:
+    sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """List the event catalogue."""
+    if args.json:
+        _print_json(render.events_json())
+    else:
+        print(render.events_table())
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Explain one event type: what it does to every machine it drives."""
+    key = " ".join(args.event)
+    etype = lookup(key)
+    if etype is None:
+        print(f"devicesim explain: unknown event {key!r}{suggest(key, names())}", file=sys.stderr)
+        return EXIT_USAGE
+    print(render.explain(etype))
+    return EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Replay event files and print the final states and outcome counts."""
+    initial = initial_state(load_document(args.initial), args.initial) if args.initial else None
+    fleet = Fleet(initial, lenient=not args.strict, trace=args.trace)
+    try:
+        replay = read_all(args.paths, strict=args.strict, progress=True)
+    except StrictStop as stop:
+        print(
+            f"devicesim replay: {stop} (--strict stops at the first invalid event)", file=sys.stderr
+        )
+        return EXIT_FAILED
+    for message in replay.invalid[:20]:
+        print(f"invalid event: {message}", file=sys.stderr)
+    if len(replay.invalid) > 20:
+        print(f"... and {len(replay.invalid) - 20} more invalid events", file=sys.stderr)
+    replay_events(fleet, replay, progress=True)
+    if args.json:
+        document = fleet.snapshot()
+        if fleet.trace is not None:
+            document["trace"] = [entry.to_json() for entry in fleet.trace]
+        _print_json(document)
+    else:
+        if fleet.trace is not None:
+            for entry in fleet.trace:
+                print(render.trace_line(entry))
+            print()
+        print(render.replay_summary(fleet))
+    failed = fleet.outcomes[INCONSISTENT] or fleet.outcomes[INVALID]
+    return EXIT_FAILED if args.strict and failed else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = _Parser(prog="devicesim", description="Simulate what emnify events do to devices.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    events = commands.add_parser("events", help="list the event catalogue")
+    events.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    events.set_defaults(run=cmd_events)
+    explain = commands.add_parser("explain", help="explain what one event type does")
+    explain.add_argument("event", nargs="+", help="event id or name, e.g. 19 or 'Quota used up'")
+    explain.set_defaults(run=cmd_explain)
+    replay = commands.add_parser("replay", help="replay event files (JSON, JSON array, JSON Lines)")
+    replay.add_argument("paths", nargs="+", metavar="PATH", help="event files; - reads stdin")
+    replay.add_argument(
+        "--strict", action="store_true", help="exit 1 on inconsistent or invalid events"
+    )
+    replay.add_argument("--json", action="store_true", help="print one JSON document")
+    replay.add_argument("--trace", action="store_true", help="also report every event and change")
+    replay.add_argument("--initial", metavar="FILE", help="initial state (YAML or JSON)")
+    replay.set_defaults(run=cmd_replay)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        code: int = args.run(args)
+        return code
+    except _UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except DeviceSimError as exc:
+        print(f"devicesim: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,62 @@
+"""The virtual clock: time moves with event timestamps, and timers fire synthesised events.
+
+Two timers exist (domain.md rule 6): five minutes after a Delete PDP Context with no new
+session the device is offline (49), and a quota past its expiry date expires (60, 61). A timer
+is superseded by a newer one of the same kind for the same device, or cancelled outright; both
+are lazy (the heap keeps the stale entry, the pending map says whether it still counts).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Hashable, Iterator
+
+OFFLINE_AFTER = 300.0
+
+Key = tuple[Hashable, int]
+
+
+class Clock:
+    """Timers keyed by (device, synthesised event type), fired in time order."""
+
+    def __init__(self) -> None:
+        #: The virtual time; -inf until the first event. Read ``now`` for None instead.
+        self.time = -math.inf
+        #: When the next timer is due (inf when none): one comparison on the hot path.
+        self.next_due = math.inf
+        self._heap: list[tuple[float, int, Hashable, int]] = []
+        self._pending: dict[Key, float] = {}
+        self._sequence = 0
+
+    def schedule(self, device: Hashable, type_id: int, due: float) -> None:
+        """Fire ``type_id`` for ``device`` at ``due`` unless rescheduled or cancelled first."""
+        self._pending[(device, type_id)] = due
+        self._sequence += 1
+        heapq.heappush(self._heap, (due, self._sequence, device, type_id))
+        self.next_due = self._heap[0][0]
+
+    def cancel(self, device: Hashable, type_id: int) -> None:
+        """Forget the pending timer of this kind for this device, if any."""
+        self._pending.pop((device, type_id), None)
+
+    @property
+    def now(self) -> float | None:
+        """The virtual time, or None before the first event or wait."""
+        return None if self.time == -math.inf else self.time
+
+    def advance(self, until: float) -> Iterator[tuple[float, Hashable, int]]:
+        """Move the clock to ``until``, yielding (time, device, type id) of each timer due."""
+        heap = self._heap
+        while heap and heap[0][0] <= until:
+            due, _, device, type_id = heapq.heappop(heap)
+            if self._pending.get((device, type_id)) == due:
+                del self._pending[(device, type_id)]
+                self.time = max(self.time, due)
+                yield due, device, type_id
+        self.next_due = heap[0][0] if heap else math.inf
+        self.time = max(self.time, until)
+
+    def pending(self) -> int:
+        """How many timers are still due to fire."""
+        return len(self._pending)

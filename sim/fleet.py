@@ -1,0 +1,373 @@
+"""The fleet: every device, organisation and service profile, and the events applied to them.
+
+This is the engine users drive through the Python API, the replay CLI and the scenario runner.
+A device is stored as one integer: the index of its (interned) state plus the index of its
+membership (organisation, service profile), whose ``Context`` is kept up to date when an
+organisation or profile event changes it. Applying a device event is one memoised step
+(``sim.step``); organisation and profile events fan out to the devices they reach.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from typing import Any
+
+from sim.catalogue import CATALOGUE, KIND_IDS, KINDS, RECHECK_KIND, EventType
+from sim.clock import OFFLINE_AFTER, Clock
+from sim.errors import EventFormatError
+from sim.events import Event, parse_event
+from sim.initial import InitialState, organisation_state
+from sim.machines import RUNNERS
+from sim.organisation import OrganisationState
+from sim.outcomes import (
+    APPLIED,
+    DUPLICATE,
+    INCONSISTENT,
+    INVALID,
+    OUTCOMES,
+    RECORDED,
+    UNCHANGED,
+    UNKNOWN,
+)
+from sim.state import Context, DeviceState, describe
+from sim.step import CONTEXT_SHIFT, STATE_SHIFT, Change, Step, Stepper
+from sim.trace import DeviceChange, TraceEntry
+
+_SHIFT = 20
+_MASK = (1 << _SHIFT) - 1
+#: Quota assignment -> (the expiry it schedules, the deletion that cancels it).
+_EXPIRY = {56: 60, 58: 61}
+_CANCEL_EXPIRY = {57: 60, 59: 61}
+_TYPES = dict(CATALOGUE)
+#: Kinds the clock synthesises: Device offline, Data quota expired, SMS quota expired.
+_TIMER_KIND = {type_id: KIND_IDS[(type_id, "")] for type_id in (49, 60, 61)}
+_DEVICE_KINDS = frozenset(
+    i for i, (t, _) in enumerate(KINDS) if t in _TYPES and _TYPES[t].scope == "endpoint"
+)
+_TIMER_KINDS = frozenset(
+    i for i, (t, _) in enumerate(KINDS) if t in {3, 5, *_EXPIRY, *_CANCEL_EXPIRY}
+)
+
+
+class Fleet:
+    """Devices keyed by endpoint id, with their organisations, a virtual clock and a trace.
+
+    ``lenient`` follows impossible events to the state they report (with a warning) instead of
+    ignoring them; ``trace`` keeps a ``TraceEntry`` per event; ``memo`` is the fast path (off
+    only to check it against the ``transitions`` machines).
+    """
+
+    def __init__(
+        self,
+        initial: InitialState | None = None,
+        *,
+        lenient: bool = True,
+        trace: bool = False,
+        memo: bool = True,
+    ) -> None:
+        self.initial = initial or InitialState()
+        self.stepper = Stepper(follow=lenient, memo=memo)
+        self._memo = self.stepper.memo
+        self.clock = Clock()
+        self.outcomes: Counter[str] = Counter(dict.fromkeys(OUTCOMES, 0))
+        self.synthesised: Counter[int] = Counter()
+        self.trace: list[TraceEntry] | None = [] if trace else None
+        self.organisations: dict[int | None, OrganisationState] = {}
+        self._devices: dict[Hashable, int] = {}
+        #: membership id -> (organisation id, service profile id), and its context id.
+        self._members: list[tuple[int | None, int | None]] = []
+        self._member_index: dict[tuple[int | None, int | None], int] = {}
+        self._member_context: list[int] = []
+        self._member_org: list[int | None] = []
+        self._seen: set[int] = set()
+        pool = self.stepper.pool
+        self._default = pool.index(self.initial.defaults)
+        self._loose_sim = pool.index(
+            self.initial.defaults._replace(sim="Issued", sim_assignment="Unassigned")
+        )
+        for org_id, setup in self.initial.organisations.items():
+            self.organisations[org_id] = organisation_state(setup)
+        for key, device in self.initial.devices.items():
+            member = self._membership(device.organisation, device.service_profile)
+            self._devices[key] = pool.index(device.state) | (member << _SHIFT)
+
+    # -- applying events ---------------------------------------------------------------------
+
+    def apply(self, event: Event | Mapping[str, Any]) -> TraceEntry:
+        """Apply one event (parsed, or a dict as the platform sends it) and report it."""
+        if not isinstance(event, Event):
+            try:
+                event = parse_event(event)
+            except EventFormatError as exc:
+                return self.reject_invalid(str(exc))
+        entry = self._apply(event, record=True)
+        assert entry is not None
+        if self.trace is not None:
+            self.trace.append(entry)
+        return entry
+
+    def apply_all(self, events: Iterable[Event]) -> None:
+        """Apply parsed events in the given order; the hot path of replay."""
+        trace = self.trace
+        apply = self._apply
+        if trace is None:
+            for event in events:
+                apply(event, False)
+        else:
+            for event in events:
+                entry = apply(event, True)
+                assert entry is not None
+                trace.append(entry)
+
+    def reject_invalid(self, message: str) -> TraceEntry:
+        """Count an event that could not be read, and report it."""
+        self.outcomes[INVALID] += 1
+        entry = TraceEntry(None, None, -1, "invalid", None, None, INVALID, warnings=(message,))
+        if self.trace is not None:
+            self.trace.append(entry)
+        return entry
+
+    def _apply(self, event: Event, record: bool) -> TraceEntry | None:
+        # The replay hot path: one unpack instead of a property lookup per field.
+        event_id, time, _, _, organisation, endpoint, sim, _, _, kind_id, _, _, _ = event
+        seen = self._seen
+        if event_id in seen:
+            self.outcomes[DUPLICATE] += 1
+            return self._entry(event, None, DUPLICATE) if record else None
+        seen.add(event_id)
+        clock = self.clock
+        if time > clock.time:
+            if time >= clock.next_due:
+                self._advance(time)
+            else:
+                clock.time = time
+        if kind_id not in _DEVICE_KINDS:
+            return self._apply_other(event, record)
+        key: Hashable = endpoint
+        if endpoint is None:
+            if sim is None:
+                etype = _TYPES[event.type_id]
+                return self._audit(event, etype, record, "no endpoint or SIM in the event")
+            key = f"sim:{sim}"
+        code = self._devices.get(key)
+        if code is None:
+            code = self._new_device(key, organisation)
+        member = code >> _SHIFT
+        if organisation != self._member_org[member] and organisation is not None:
+            member = self._membership(organisation, self._members[member][1])
+        step_key = (
+            (code & _MASK) << STATE_SHIFT | self._member_context[member] << CONTEXT_SHIFT | kind_id
+        )
+        step = self._memo.get(step_key) or self.stepper.compute(step_key)
+        self._devices[key] = step.state_id | (member << _SHIFT)
+        self.outcomes[step.outcome] += 1
+        if kind_id in _TIMER_KINDS:
+            self._set_timers(key, event)
+        return self._entry(event, key, step.outcome, step, key) if record else None
+
+    def _apply_other(self, event: Event, record: bool) -> TraceEntry | None:
+        etype = _TYPES.get(event.type_id)
+        if etype is None or event.kind_id < 0:
+            self.outcomes[UNKNOWN] += 1
+            self._organisation(event.organisation).audit[f"unknown type {event.type_id}"] += 1
+            return self._entry(event, None, UNKNOWN) if record else None
+        return self._apply_organisation(event, etype, record)
+
+    def _set_timers(self, key: Hashable, event: Event) -> None:
+        type_id = event.type_id
+        if type_id == 5:
+            self.clock.schedule(key, 49, event.time + OFFLINE_AFTER)
+        elif type_id == 3:
+            if event.variant == "accepted":
+                self.clock.cancel(key, 49)
+        elif type_id in _EXPIRY:
+            expires = event.quota.expires if event.quota else None
+            if expires is None:
+                self.clock.cancel(key, _EXPIRY[type_id])
+            else:
+                self.clock.schedule(key, _EXPIRY[type_id], max(expires, event.time))
+        else:
+            self.clock.cancel(key, _CANCEL_EXPIRY[type_id])
+
+    def _apply_organisation(
+        self, event: Event, etype: EventType, record: bool
+    ) -> TraceEntry | None:
+        org = self._organisation(event.organisation)
+        effect = etype.effects[""]
+        if not effect.triggers:
+            return self._audit(event, etype, record)
+        machine, trigger = effect.triggers[0]
+        if etype.scope == "service_profile":
+            if event.service_profile is None:
+                return self._audit(event, etype, record, "no service profile id in the description")
+            holder: dict[str, str] = org.profile(event.service_profile)
+            slot, label = machine, f"service_profile:{event.service_profile}:{machine}"
+        elif machine == "organisation":
+            holder, slot, label = org.__dict__, "organisation", "organisation"
+        else:
+            holder = org.entities.setdefault(machine, {})
+            slot = event.subject or "default"
+            label = f"{machine}:{slot}"
+        runner = RUNNERS[machine]
+        before = holder.get(slot, runner.initial)
+        after = runner.fire(before, trigger)
+        warnings: tuple[str, ...] = ()
+        outcome = APPLIED if after not in (None, before) else UNCHANGED
+        if after is None:
+            outcome = INCONSISTENT
+            warnings = (f"{machine} cannot '{trigger}' from {before}",)
+            follow = self.stepper.follow and before not in runner.finals
+            after = (runner.reported_state(trigger) or before) if follow else before
+        holder[slot] = after
+        self.outcomes[outcome] += 1
+        changes: list[DeviceChange] = []
+        if after != before:
+            changes.append(DeviceChange(None, Change(label, before, after, "event")))
+            if machine == "organisation" or etype.scope == "service_profile":
+                changes += self._recheck(event.organisation, event.service_profile)
+        if not record:
+            return None
+        return self._entry(event, None, outcome, warnings=warnings, changes=tuple(changes))
+
+    def _audit(
+        self, event: Event, etype: EventType, record: bool, why: str = ""
+    ) -> TraceEntry | None:
+        self.outcomes[RECORDED] += 1
+        self._organisation(event.organisation).audit[etype.name] += 1
+        if not record:
+            return None
+        warnings = (f"{why}: recorded at organisation level",) if why else ()
+        return self._entry(event, None, RECORDED, warnings=warnings)
+
+    def _recheck(self, org_id: int | None, profile_id: int | None) -> list[DeviceChange]:
+        """Re-apply the rules to the devices an organisation or profile change reaches."""
+        organisation = self._organisation(org_id)
+        affected = set()
+        for member, (org, profile) in enumerate(self._members):
+            if org == org_id and (profile_id is None or profile == profile_id):
+                context = organisation.context(profile)
+                self._member_context[member] = self.stepper.context_id(context)
+                affected.add(member)
+        changes: list[DeviceChange] = []
+        updates: dict[Hashable, int] = {}
+        for key, code in self._devices.items():
+            member = code >> _SHIFT
+            if member in affected:
+                step = self.stepper.step(code & _MASK, self._member_context[member], RECHECK_KIND)
+                if step.changes:
+                    updates[key] = step.state_id | (member << _SHIFT)
+                    changes += [DeviceChange(key, c) for c in step.changes]
+        self._devices.update(updates)
+        return changes
+
+    # -- the virtual clock -------------------------------------------------------------------
+
+    def advance(self, seconds: float) -> list[TraceEntry]:
+        """Move the virtual clock forward, firing the timers that come due; report them."""
+        return self._advance((self.clock.now or 0.0) + seconds, record=True)
+
+    def _advance(self, until: float, record: bool = False) -> list[TraceEntry]:
+        entries: list[TraceEntry] = []
+        record = record or self.trace is not None
+        for due, key, type_id in self.clock.advance(until):
+            code = self._devices[key]
+            member = code >> _SHIFT
+            step = self.stepper.step(
+                code & _MASK, self._member_context[member], _TIMER_KIND[type_id]
+            )
+            self._devices[key] = step.state_id | (member << _SHIFT)
+            self.synthesised[type_id] += 1
+            if not record:
+                continue
+            entry = TraceEntry(
+                None, due, type_id, CATALOGUE[type_id].name, key, self._members[member][0],
+                step.outcome, tuple(DeviceChange(key, c) for c in step.changes),
+                step.warnings, step.notes, synthesised=True,
+            )  # fmt: skip
+            entries.append(entry)
+            if self.trace is not None:
+                self.trace.append(entry)
+        return entries
+
+    # -- devices and organisations -----------------------------------------------------------
+
+    def _organisation(self, org_id: int | None) -> OrganisationState:
+        found = self.organisations.get(org_id)
+        if found is None:
+            found = self.organisations[org_id] = OrganisationState()
+        return found
+
+    def _membership(self, org_id: int | None, profile_id: int | None) -> int:
+        key = (org_id, profile_id)
+        found = self._member_index.get(key)
+        if found is None:
+            found = self._member_index[key] = len(self._members)
+            self._members.append(key)
+            self._member_org.append(org_id)
+            context = self._organisation(org_id).context(profile_id)
+            self._member_context.append(self.stepper.context_id(context))
+        return found
+
+    def _new_device(self, key: Hashable, org_id: int | None) -> int:
+        index = self._loose_sim if isinstance(key, str) else self._default
+        code = index | (self._membership(org_id, None) << _SHIFT)
+        self._devices[key] = code
+        return code
+
+    def _entry(
+        self,
+        event: Event,
+        endpoint: Hashable | None,
+        outcome: str,
+        step: Step | None = None,
+        key: Hashable | None = None,
+        warnings: tuple[str, ...] = (),
+        changes: tuple[DeviceChange, ...] = (),
+    ) -> TraceEntry:
+        if step is not None:
+            changes = tuple(DeviceChange(key, c) for c in step.changes)
+            warnings = step.warnings
+        etype = CATALOGUE.get(event.type_id)
+        return TraceEntry(
+            event.id, event.time, event.type_id, etype.name if etype else "unknown",
+            endpoint, event.organisation, outcome, changes, warnings,
+            step.notes if step else (),
+        )  # fmt: skip
+
+    def endpoints(self) -> Iterator[Hashable]:
+        """Every device key seen or set up, in first-seen order."""
+        return iter(self._devices)
+
+    def __len__(self) -> int:
+        return len(self._devices)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._devices
+
+    def state(self, key: Hashable) -> DeviceState:
+        """The raw state of a device (KeyError if never seen)."""
+        return self.stepper.pool.states[self._devices[key] & _MASK]
+
+    def context(self, key: Hashable) -> Context:
+        """What a device reads from its organisation and service profile."""
+        return self.stepper.contexts[self._member_context[self._devices[key] >> _SHIFT]]
+
+    def membership(self, key: Hashable) -> tuple[int | None, int | None]:
+        """(organisation id, service profile id) of a device."""
+        return self._members[self._devices[key] >> _SHIFT]
+
+    def device(self, key: Hashable) -> dict[str, str]:
+        """Every machine state and derived view of a device, by name."""
+        return describe(self.state(key), self.context(key))
+
+    def snapshot(self) -> dict[str, Any]:
+        """The JSON document ``devicesim replay --json`` prints (without the trace)."""
+        return {
+            "devices": {str(key): self.device(key) for key in self._devices},
+            "organisations": {
+                str(org_id): org.to_json() for org_id, org in self.organisations.items()
+            },
+            "outcomes": dict(self.outcomes),
+            "synthesised": {str(k): v for k, v in sorted(self.synthesised.items())},
+        }

@@ -1,0 +1,77 @@
+"""The ``transitions`` machines built from the tables: the single source of truth for moves.
+
+Every state change the simulator makes is asked of a real ``transitions.Machine``: set the
+state, fire the trigger, read the state back. That is slow (tens of microseconds), which is
+why the engine memoises whole steps on top of it (see ``sim.step``); the memo can only repeat
+what these machines answered.
+"""
+
+from __future__ import annotations
+
+from transitions import Machine, MachineError
+
+from statemachines import ALL_MACHINES, MachineTable, final_states, state_names
+from statemachines.table import sources
+
+
+class _Scratch:
+    """The model a runner moves; it holds nothing but the state ``transitions`` sets."""
+
+    state: str
+
+
+class MachineRunner:
+    """Answers "where does this trigger take this state?" with a ``transitions`` machine."""
+
+    def __init__(self, table: MachineTable) -> None:
+        self.name = table["name"]
+        self.table = table
+        self.states = state_names(table)
+        self.initial = table["initial"]
+        self.finals = final_states(table)
+        self._model = _Scratch()
+        self._machine = Machine(
+            model=self._model,
+            states=table["states"],
+            transitions=table["transitions"],
+            initial=table["initial"],
+            auto_transitions=False,
+            ignore_invalid_triggers=False,
+        )
+        self._reported = _reported_states(table)
+
+    def fire(self, state: str, trigger: str) -> str | None:
+        """The state after ``trigger`` fires in ``state``, or None when it is not allowed."""
+        self._machine.set_state(state, model=self._model)
+        try:
+            self._model.trigger(trigger)  # type: ignore[attr-defined]
+        except MachineError:
+            return None
+        return self._model.state
+
+    def reported_state(self, trigger: str) -> str | None:
+        """The one state every valid use of ``trigger`` ends in, if there is one.
+
+        Lenient replay follows an impossible event to this state: an Update location always
+        reports a registration, a Quota used up always reports an Exhausted quota.
+        """
+        return self._reported.get(trigger)
+
+    def moves(self) -> list[tuple[str, str, str]]:
+        """Every (source, trigger, dest) the table allows, dest equal to source for no-ops."""
+        return [
+            (source, row["trigger"], row["dest"] or source)
+            for row in self.table["transitions"]
+            for source in sources(row)
+        ]
+
+
+def _reported_states(table: MachineTable) -> dict[str, str]:
+    ends: dict[str, set[str]] = {}
+    for row in table["transitions"]:
+        for source in sources(row):
+            ends.setdefault(row["trigger"], set()).add(row["dest"] or source)
+    return {trigger: next(iter(dests)) for trigger, dests in ends.items() if len(dests) == 1}
+
+
+RUNNERS: dict[str, MachineRunner] = {name: MachineRunner(t) for name, t in ALL_MACHINES.items()}

@@ -1,0 +1,208 @@
+"""One device step: state + context + event kind -> new state, outcome, changes with causes.
+
+``reference_step`` is the definition: it asks the ``transitions`` machines for every move,
+checks the preconditions, applies the event's attributes and then the cross-machine rules
+until nothing changes. It is pure, so ``Stepper`` memoises it per (state, context, kind): that
+memo is the engine's fast path, derived from the same tables and equal to them by
+construction (and by a property test that runs both).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sim.catalogue import CATALOGUE, KINDS, RECHECK_KIND, REJECTION_REASONS, Effect
+from sim.machines import RUNNERS
+from sim.outcomes import APPLIED, INCONSISTENT, REJECTED, UNCHANGED
+from sim.rules import RULES, preconditions_for
+from sim.state import UNKNOWN, Context, DeviceState, StatePool, data_service, replaced
+
+Kind = tuple[int, str]
+RECHECK: Kind = KINDS[RECHECK_KIND]
+
+_NOTES = {
+    "data_quota_managed": "inferred: data quota management applies to this device",
+    "sms_quota_managed": "inferred: SMS quota management applies to this device",
+}
+_MANAGEMENT = {
+    "data_quota_managed": "data_quota_management",
+    "sms_quota_managed": "sms_quota_management",
+}
+#: Attributes whose change is a change of the device (the inferences are notes, not changes).
+_STATE_ATTRIBUTES = ("data_quota_action",)
+
+
+class Change(NamedTuple):
+    """One state change and its cause: ``event``, or ``rule:<name>`` with the rule's reason."""
+
+    machine: str
+    source: str
+    dest: str
+    cause: str
+    reason: str = ""
+
+
+class Step(NamedTuple):
+    """The result of one step. ``state_id`` is the new state's index in the stepper's pool."""
+
+    state: DeviceState
+    state_id: int
+    outcome: str
+    changes: tuple[Change, ...]
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def effect_of(kind: Kind) -> Effect:
+    """The effect of an event kind; the recheck kind has none."""
+    if kind == RECHECK:
+        return Effect()
+    return CATALOGUE[kind[0]].effects[kind[1]]
+
+
+def _fire(state: DeviceState, machine: str, trigger: str, follow: bool) -> tuple[str, str | None]:
+    runner = RUNNERS[machine]
+    value: str = getattr(state, machine)
+    moved = runner.fire(value, trigger)
+    if moved is not None:
+        return moved, None
+    problem = f"{machine} cannot '{trigger}' from {value}"
+    if follow and value not in runner.finals:
+        return runner.reported_state(trigger) or value, problem
+    return value, problem
+
+
+def apply_rules(state: DeviceState, context: Context) -> tuple[DeviceState, list[Change]]:
+    """Fire the cross-machine rules until none changes anything more."""
+    changes: list[Change] = []
+    fired = True
+    while fired:
+        fired = False
+        for rule in RULES:
+            reason = rule.broken(state, context)
+            if reason is None:
+                continue
+            for machine, trigger in rule.effects:
+                value = getattr(state, machine)
+                moved = RUNNERS[machine].fire(value, trigger)
+                if moved is not None and moved != value:
+                    state = replaced(state, machine, moved)
+                    changes.append(Change(machine, value, moved, f"rule:{rule.name}", reason))
+                    fired = True
+    return state, changes
+
+
+class _Draft:
+    """The step being built: the moving state and what it has collected so far."""
+
+    def __init__(self, state: DeviceState) -> None:
+        self.state = state
+        self.changes: list[Change] = []
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+        self.notes: list[str] = []
+
+    def fire(self, machine: str, trigger: str, follow: bool) -> None:
+        before = getattr(self.state, machine)
+        moved, problem = _fire(self.state, machine, trigger, follow)
+        if problem:
+            self.problems.append(problem)
+        if moved != before:
+            self.changes.append(Change(machine, before, moved, "event"))
+            self.state = replaced(self.state, machine, moved)
+
+    def set(self, attribute: str, value: object, context: Context) -> None:
+        before = getattr(self.state, attribute)
+        if before == value:
+            return
+        self.state = replaced(self.state, attribute, value)
+        if attribute in _STATE_ATTRIBUTES:
+            self.changes.append(Change(attribute, str(before), str(value), "event"))
+            return
+        management = _MANAGEMENT[attribute]
+        if getattr(context, management) == UNKNOWN:
+            self.notes.append(_NOTES[attribute])
+        elif getattr(context, management) == "Disabled":
+            self.warnings.append(
+                "the platform sends this only under quota management, "
+                f"but the device's service profile has {management} Disabled"
+            )
+
+
+def reference_step(
+    state: DeviceState, context: Context, kind: Kind, follow: bool
+) -> tuple[DeviceState, str, tuple[Change, ...], tuple[str, ...], tuple[str, ...]]:
+    """Apply one event kind to one device, asking ``transitions`` for every move."""
+    effect = effect_of(kind)
+    draft = _Draft(state)
+    draft.problems = [
+        f"{p.text}: {reason}"
+        for p in preconditions_for(kind)
+        if (reason := p.broken(state, context)) is not None
+    ]
+    for machine, trigger in effect.triggers:
+        draft.fire(machine, trigger, follow)
+    for attribute, value in effect.sets:
+        draft.set(attribute, value, context)
+    if draft.problems and not follow:
+        return state, INCONSISTENT, (), tuple(draft.problems), ()
+    if effect.rejected and data_service(draft.state, context)[0] != "Denied":
+        reason = REJECTION_REASONS[kind[1].partition(":")[2]]
+        draft.warnings.append(f"the platform refused a data session the model allows ({reason})")
+    moved, rule_changes = apply_rules(draft.state, context)
+    changes = (*draft.changes, *rule_changes)
+    if draft.problems:
+        outcome = INCONSISTENT
+    elif effect.rejected:
+        outcome = REJECTED
+    else:
+        outcome = APPLIED if changes else UNCHANGED
+    return moved, outcome, changes, (*draft.problems, *draft.warnings), tuple(draft.notes)
+
+
+#: How a memo key packs (state id, context id, kind id) into one integer.
+CONTEXT_SHIFT = 8
+STATE_SHIFT = 16
+
+
+class Stepper:
+    """Steps devices stored as state ids, memoising ``reference_step``.
+
+    States and contexts are interned to small integers and kinds are numbered by the
+    catalogue, so a memo key is one integer: ``state << 16 | context << 8 | kind``.
+    ``follow`` is the lenient mode: follow an impossible event to the state it reports (never
+    out of a final state) instead of leaving the device as it was.
+    """
+
+    def __init__(self, *, follow: bool = True, memo: bool = True) -> None:
+        self.follow = follow
+        self.pool = StatePool()
+        self.contexts: list[Context] = []
+        self._context_ids: dict[Context, int] = {}
+        #: The memo itself: the engine reads it directly on its hot path.
+        self.memo: dict[int, Step] = {}
+        self._keep = memo
+
+    def context_id(self, context: Context) -> int:
+        """The number of a context, interning it on first sight."""
+        found = self._context_ids.get(context)
+        if found is None:
+            found = self._context_ids[context] = len(self.contexts)
+            self.contexts.append(context)
+        return found
+
+    def step(self, state_id: int, context_id: int, kind_id: int) -> Step:
+        """Apply kind ``kind_id`` to the device state ``state_id`` in context ``context_id``."""
+        key = (state_id << STATE_SHIFT) | (context_id << CONTEXT_SHIFT) | kind_id
+        return self.memo.get(key) or self.compute(key)
+
+    def compute(self, key: int) -> Step:
+        """Compute a step with the ``transitions`` machines (and remember it, unless off)."""
+        state = self.pool.states[key >> STATE_SHIFT]
+        context = self.contexts[(key >> CONTEXT_SHIFT) & 0xFF]
+        kind = KINDS[key & 0xFF]
+        moved, outcome, changes, warnings, notes = reference_step(state, context, kind, self.follow)
+        found = Step(moved, self.pool.index(moved), outcome, changes, warnings, notes)
+        if self._keep:
+            self.memo[key] = found
+        return found

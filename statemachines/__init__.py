@@ -1,0 +1,67 @@
+"""Pure state-machine definitions for the emnify device model.
+
+Every module here holds one machine as a declarative table in ``transitions``' own dict shape
+(``states``, ``transitions``, ``initial``), validated when imported. Triggers are the machine's own
+verbs (``activate``, ``purge_ps``); which platform event fires which verb is ``sim``'s business, so
+nothing here knows an event id, reads a file or imports ``sim``.
+"""
+
+from statemachines import (
+    cloudconnect,
+    data_quota,
+    endpoint,
+    network,
+    openvpn,
+    organisation,
+    pdp,
+    policy,
+    service_profile,
+    sim,
+    sim_assignment,
+    sms_quota,
+    user,
+)
+from statemachines.table import (
+    MachineDefinitionError,
+    MachineTable,
+    final_states,
+    state_names,
+    trigger_names,
+    validate,
+)
+
+#: Machines that every device has, in the order state is reported.
+DEVICE_MACHINES: dict[str, MachineTable] = {
+    "sim": sim.TABLE,
+    "sim_assignment": sim_assignment.TABLE,
+    "endpoint": endpoint.TABLE,
+    "policy": policy.TABLE,
+    "network": network.TABLE,
+    "pdp": pdp.TABLE,
+    "data_quota": data_quota.TABLE,
+    "sms_quota": sms_quota.TABLE,
+}
+
+#: Machines kept per organisation, per service profile or per organisation-level entity.
+ORGANISATION_MACHINES: dict[str, MachineTable] = {
+    "organisation": organisation.TABLE,
+    "data_quota_management": service_profile.DATA_QUOTA_MANAGEMENT,
+    "sms_quota_management": service_profile.SMS_QUOTA_MANAGEMENT,
+    "cloudconnect": cloudconnect.TABLE,
+    "openvpn": openvpn.TABLE,
+    "user": user.TABLE,
+}
+
+ALL_MACHINES: dict[str, MachineTable] = {**DEVICE_MACHINES, **ORGANISATION_MACHINES}
+
+__all__ = [
+    "ALL_MACHINES",
+    "DEVICE_MACHINES",
+    "ORGANISATION_MACHINES",
+    "MachineDefinitionError",
+    "MachineTable",
+    "final_states",
+    "state_names",
+    "trigger_names",
+    "validate",
+]
