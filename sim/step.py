@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from sim.catalogue import CATALOGUE, KINDS, RECHECK_KIND, REJECTION_REASONS, Effect
 from sim.machines import RUNNERS
-from sim.outcomes import APPLIED, INCONSISTENT, REJECTED, UNCHANGED
+from sim.outcomes import APPLIED, INCONSISTENT, RECORDED, REJECTED, UNCHANGED
 from sim.rules import RULES, preconditions_for
 from sim.state import UNKNOWN, Context, DeviceState, StatePool, data_service, replaced
 
@@ -155,6 +155,8 @@ def reference_step(
         outcome = INCONSISTENT
     elif effect.rejected:
         outcome = REJECTED
+    elif kind != RECHECK and not (effect.triggers or effect.sets):
+        outcome = RECORDED
     else:
         outcome = APPLIED if changes else UNCHANGED
     return moved, outcome, changes, (*draft.problems, *draft.warnings), tuple(draft.notes)

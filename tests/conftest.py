@@ -1,0 +1,67 @@
+"""Shared test setup: Hypothesis profiles and small helpers for building fleets."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+
+from sim import Fleet, InitialState
+from sim.builder import build_event
+from sim.initial import initial_state
+
+# "ci" keeps the suite quick; HYPOTHESIS_PROFILE=deep runs the same properties much harder.
+settings.register_profile(
+    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "deep", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+DATA = Path(__file__).parent / "data"
+ENDPOINT = 1001
+ORGANISATION = 100
+T0 = 1_746_086_400.0
+
+
+def fleet_with(
+    state: Mapping[str, Any] | None = None,
+    *,
+    profile: Mapping[str, str] | None = None,
+    trace: bool = True,
+    lenient: bool = True,
+) -> Fleet:
+    """A fleet whose device ENDPOINT starts in ``state`` (in service profile 7 if ``profile``)."""
+    document: dict[str, Any] = {
+        "devices": {ENDPOINT: {"organisation": ORGANISATION, "state": dict(state or {})}}
+    }
+    if profile is not None:
+        document["devices"][ENDPOINT]["service_profile"] = 7
+        document["organisations"] = {ORGANISATION: {"service_profiles": {7: dict(profile)}}}
+    initial: InitialState = initial_state(document, "test")
+    return Fleet(initial, trace=trace, lenient=lenient)
+
+
+class Clock:
+    """Event ids and timestamps that increase, for hand-written sequences."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def event(
+        self, type_id: int, variant: str = "", endpoint: int | None = ENDPOINT, **extra: Any
+    ) -> dict[str, Any]:
+        self.n += 1
+        return build_event(
+            type_id,
+            event_id=self.n,
+            time=T0 + 60 * self.n,
+            organisation=ORGANISATION,
+            endpoint=endpoint,
+            variant=variant,
+            **extra,
+        )

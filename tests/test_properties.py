@@ -1,0 +1,100 @@
+"""Properties of the model over arbitrary event histories (possible or not)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim import OUTCOMES, Fleet
+from sim.replay import Replay, parse_items, replay_events
+from sim.testing import histories
+from statemachines.network import PS_REGISTERED
+
+
+def _replay(raw_events: list[Any], **options: Any) -> Fleet:
+    parsed = Replay()
+    parse_items(
+        ((i, raw, None) for i, raw in enumerate(raw_events)),
+        parsed.events,
+        lambda at, why: parsed.invalid.append(why),
+    )
+    return replay_events(Fleet(**options), parsed)
+
+
+def _result(fleet: Fleet) -> dict[str, Any]:
+    snapshot = fleet.snapshot()
+    return {"devices": snapshot["devices"], "organisations": snapshot["organisations"]}
+
+
+@given(histories(), st.booleans())
+def test_no_input_raises_and_every_input_gets_one_outcome(events: list[Any], lenient: bool) -> None:
+    fleet = Fleet(lenient=lenient, trace=True)
+    for event in events:
+        assert fleet.apply(event).outcome in OUTCOMES
+    assert sum(fleet.outcomes.values()) == len(events)
+    assert len([e for e in fleet.trace or [] if not e.synthesised]) == len(events)
+
+
+@given(histories(malformed_events=False), st.booleans())
+def test_a_deleted_sim_stays_deleted(events: list[Any], lenient: bool) -> None:
+    fleet = Fleet(lenient=lenient)
+    deleted: set[object] = set()
+    for event in events:
+        fleet.apply(event)
+        for key in fleet.endpoints():
+            if key in deleted:
+                assert fleet.device(key)["sim"] == "Deleted"
+            elif fleet.device(key)["sim"] == "Deleted":
+                deleted.add(key)
+
+
+@given(histories(malformed_events=False), st.booleans())
+def test_a_connected_session_has_ps_registration_and_data_service(
+    events: list[Any], lenient: bool
+) -> None:
+    fleet = Fleet(lenient=lenient)
+    for event in events:
+        fleet.apply(event)
+        for key in fleet.endpoints():
+            device = fleet.device(key)
+            if device["pdp"] == "Connected":
+                assert device["network"] in PS_REGISTERED
+                assert device["data_service"] != "Denied"
+                assert device["connectivity"] == "Online"
+
+
+@given(histories(), st.data())
+def test_retransmissions_do_not_change_the_result(events: list[Any], data: st.DataObject) -> None:
+    repeats = data.draw(st.lists(st.sampled_from(events), max_size=5)) if events else []
+    assert _result(_replay(events)) == _result(_replay(events + repeats))
+
+
+@given(histories(), st.randoms(use_true_random=False))
+def test_input_order_does_not_change_the_result(events: list[Any], random: Any) -> None:
+    shuffled = list(events)
+    random.shuffle(shuffled)
+    first, second = _replay(events), _replay(shuffled)
+    assert _result(first) == _result(second)
+    assert first.outcomes == second.outcomes
+
+
+@given(histories(max_size=60), st.booleans())
+def test_the_fast_path_equals_the_transitions_machines(events: list[Any], lenient: bool) -> None:
+    fast = _replay(events, lenient=lenient, trace=True)
+    reference = _replay(events, lenient=lenient, trace=True, memo=False)
+    assert reference.stepper.memo == {}
+    assert _result(fast) == _result(reference)
+    assert fast.trace == reference.trace
+
+
+@given(histories(malformed_events=False))
+def test_strict_mode_never_follows_an_impossible_event(events: list[Any]) -> None:
+    fleet = Fleet(lenient=False, trace=True)
+    for event in events:
+        before = {key: fleet.state(key) for key in fleet.endpoints()}
+        entry = fleet.apply(event)
+        if entry.outcome == "inconsistent" and entry.endpoint in before:
+            # Machine states, not views: the event may move the device to another organisation.
+            assert fleet.state(entry.endpoint) == before[entry.endpoint]
