@@ -119,7 +119,7 @@ def _read_parallel(chunks: list[Chunk], into: Replay, strict: bool) -> None:
                 if strict:
                     raise StrictStop(message)
                 into.invalid.append(message)
-            line += lines + 1
+            line += lines
 
 
 def read_all(
