@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import orjson
 
-from sim import render
+from sim import render, report, suite
 from sim.catalogue import lookup, names
-from sim.errors import DeviceSimError
+from sim.errors import DeviceSimError, ScenarioError
 from sim.fleet import Fleet
 from sim.initial import initial_state, suggest
 from sim.loaders import load_document
@@ -92,6 +94,52 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return EXIT_FAILED if args.strict and failed else EXIT_OK
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run scenario files: pytest-style progress, failures with causes, a summary line."""
+    started = time.perf_counter()
+    files = suite.collect(args.paths or ["scenarios"])
+    if not files:
+        print(
+            f"devicesim run: no scenario files (*.yaml, *.yml) under {' '.join(args.paths or ['scenarios'])}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    result = suite.run_all(files, keyword=args.keyword, first_failure=args.exitfirst)
+    seconds = time.perf_counter() - started
+    for message in result.invalid:
+        print(message, file=sys.stderr)
+    if args.junit_xml:
+        Path(args.junit_xml).write_bytes(report.junit_xml(result, seconds))
+    if args.json:
+        _print_json(report.as_json(result, seconds))
+    else:
+        _print_run(result, args.explain, seconds)
+    if result.invalid:
+        return EXIT_USAGE
+    return EXIT_FAILED if result.failed else EXIT_OK
+
+
+def _print_run(result: suite.SuiteResult, explain: bool, seconds: float) -> None:
+    for outcome in result.results:
+        print(report.progress_line(outcome))
+        if explain:
+            print("\n".join(report.narrate(outcome)))
+    if result.failed:
+        print("\n==== FAILURES ====")
+        print("\n".join(report.failures(result)))
+    print(f"==== {report.summary(result, seconds)} ====")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check scenario files without running them: one line per invalid file."""
+    files = suite.collect(args.paths)
+    invalid = [str(item) for item in suite.load_all(files) if isinstance(item, ScenarioError)]
+    for message in invalid:
+        print(message, file=sys.stderr)
+    print(f"{len(files) - len(invalid)} valid, {len(invalid)} invalid")
+    return EXIT_USAGE if invalid or not files else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = _Parser(prog="devicesim", description="Simulate what emnify events do to devices.")
@@ -111,6 +159,19 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--trace", action="store_true", help="also report every event and change")
     replay.add_argument("--initial", metavar="FILE", help="initial state (YAML or JSON)")
     replay.set_defaults(run=cmd_replay)
+    run = commands.add_parser("run", help="run scenario files (default: scenarios/)")
+    run.add_argument("paths", nargs="*", metavar="PATH", help="scenario files or folders")
+    run.add_argument(
+        "-k", dest="keyword", metavar="EXPR", help="only scenarios whose path, name or tags match"
+    )
+    run.add_argument("-x", "--exitfirst", action="store_true", help="stop after the first failure")
+    run.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report")
+    run.add_argument("--json", action="store_true", help="print one JSON document")
+    run.add_argument("--explain", action="store_true", help="narrate every step")
+    run.set_defaults(run=cmd_run)
+    validate = commands.add_parser("validate", help="check scenario files without running them")
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
+    validate.set_defaults(run=cmd_validate)
     return parser
 
 

@@ -24,5 +24,5 @@ class InitialStateError(DeviceSimError):
     """An initial-state document names an unknown machine, state or key."""
 
 
-class InconsistentEventError(DeviceSimError):
-    """Raised only on request (strict mode) when an event is impossible from the current state."""
+class ScenarioError(DeviceSimError):
+    """A scenario file that is not valid: the message starts with ``path:line:col:``."""

@@ -30,9 +30,10 @@ from sim.outcomes import (
     UNCHANGED,
     UNKNOWN,
 )
-from sim.state import Context, DeviceState, describe
-from sim.step import CONTEXT_SHIFT, STATE_SHIFT, Change, Step, Stepper
+from sim.state import MACHINES, Context, DeviceState, describe
+from sim.step import CONTEXT_SHIFT, STATE_SHIFT, Change, Step, Stepper, force
 from sim.trace import DeviceChange, TraceEntry
+from statemachines import ORGANISATION_MACHINES
 
 _SHIFT = 20
 _MASK = (1 << _SHIFT) - 1
@@ -261,11 +262,71 @@ class Fleet:
         self._devices.update(updates)
         return changes
 
+    def set_state(
+        self, key: Hashable | None, machine: str, target: str, profile: int | None = None
+    ) -> TraceEntry:
+        """Move a machine to ``target`` through its own transition (a change the platform
+        reports with no event). ``key`` is the device for device machines; ``profile`` the
+        service profile for quota-management switches. ValueError if no transition leads there.
+        """
+        if machine in ORGANISATION_MACHINES:
+            return self._set_organisation(machine, target, profile)
+        code = self._devices[key]
+        member = code >> _SHIFT
+        context = self.stepper.contexts[self._member_context[member]]
+        forced = force(self.state(key), context, machine, target)
+        if forced is None:
+            raise ValueError(
+                f"no transition of {machine} leads from {self.state(key)[MACHINES.index(machine)]} to {target}"
+            )
+        state, changes = forced
+        self._devices[key] = self.stepper.pool.index(state) | (member << _SHIFT)
+        return self._record_set(key, self._members[member][0], machine, changes)
+
+    def _set_organisation(self, machine: str, target: str, profile: int | None) -> TraceEntry:
+        org_id = self._member_org[0] if self._member_org else None
+        org = self._organisation(org_id)
+        holder: dict[str, str] = (
+            org.__dict__ if machine == "organisation" else org.profile(profile or 0)
+        )
+        before = holder[machine]
+        if before != target and not any(
+            s == before and d == target for s, _, d in RUNNERS[machine].moves()
+        ):
+            raise ValueError(f"no transition of {machine} leads from {before} to {target}")
+        holder[machine] = target
+        changes = [Change(machine, before, target, "set")] if before != target else []
+        fanned = (
+            self._recheck(org_id, profile if machine != "organisation" else None) if changes else []
+        )
+        entry = self._record_set(None, org_id, machine, changes)
+        return entry._replace(changes=entry.changes + tuple(fanned))
+
+    def _record_set(
+        self, key: Hashable | None, org_id: int | None, machine: str, changes: list[Change]
+    ) -> TraceEntry:
+        entry = TraceEntry(
+            None, self.clock.now, -2, f"set {machine}", key, org_id,
+            APPLIED if changes else UNCHANGED, tuple(DeviceChange(key, c) for c in changes),
+            synthesised=True,
+        )  # fmt: skip
+        if self.trace is not None:
+            self.trace.append(entry)
+        return entry
+
     # -- the virtual clock -------------------------------------------------------------------
 
     def advance(self, seconds: float) -> list[TraceEntry]:
         """Move the virtual clock forward, firing the timers that come due; report them."""
         return self._advance((self.clock.now or 0.0) + seconds, record=True)
+
+    def advance_to(self, moment: float) -> list[TraceEntry]:
+        """Move the virtual clock to ``moment`` (never back), firing the timers due by then."""
+        return self._advance(max(moment, self.clock.time), record=True)
+
+    def schedule_expiry(self, key: Hashable, quota: str, moment: float) -> None:
+        """Expire the device's data or SMS quota at ``moment`` (a quota set up with an expiry)."""
+        self.clock.schedule(key, 60 if quota == "data_quota" else 61, moment)
 
     def _advance(self, until: float, record: bool = False) -> list[TraceEntry]:
         entries: list[TraceEntry] = []

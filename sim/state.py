@@ -148,3 +148,19 @@ def describe(state: DeviceState, context: Context) -> dict[str, str]:
     described["data_service"] = data_service(state, context)[0]
     described["sms_service"] = sms_service(state, context)[0]
     return described
+
+
+def view_reason(view: str, state: DeviceState, context: Context) -> str:
+    """Why a derived view has the value it has, in words."""
+    if view == "data_service":
+        return data_service(state, context)[1]
+    if view == "sms_service":
+        return sms_service(state, context)[1]
+    denial = network_access_denial(state, context)
+    if denial:
+        return f"network access is denied: {denial}"
+    if state.pdp == pdp.CONNECTED:
+        return "a data session is open"
+    if state.network != network.DETACHED:
+        return f"network is {state.network} with no data session"
+    return "the device has no network registration"

@@ -92,6 +92,24 @@ def apply_rules(state: DeviceState, context: Context) -> tuple[DeviceState, list
     return state, changes
 
 
+def force(
+    state: DeviceState, context: Context, machine: str, target: str
+) -> tuple[DeviceState, list[Change]] | None:
+    """Move one machine to ``target`` by the transition its table has for that, then apply
+    the rules; None when no transition leads there. For changes the platform reports with
+    no event (a policy unblocked, an organisation unblocked)."""
+    runner = RUNNERS[machine]
+    before = getattr(state, machine)
+    if before == target:
+        return state, []
+    for source, trigger, dest in runner.moves():
+        if source == before and dest == target and runner.fire(before, trigger) == target:
+            moved = replaced(state, machine, target)
+            after, rule_changes = apply_rules(moved, context)
+            return after, [Change(machine, before, target, f"set:{trigger}"), *rule_changes]
+    return None
+
+
 class _Draft:
     """The step being built: the moving state and what it has collected so far."""
 
