@@ -23,6 +23,7 @@ from sim.initial import initial_state, suggest
 from sim.loaders import load_document
 from sim.outcomes import INCONSISTENT, INVALID
 from sim.replay import StrictStop, read_all, replay_events
+from sim.schema import shipped_schema
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -140,6 +141,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_USAGE if invalid or not files else EXIT_OK
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of scenario files (for editors)."""
+    print(shipped_schema(), end="")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = _Parser(prog="devicesim", description="Simulate what emnify events do to devices.")
@@ -172,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
     validate.set_defaults(run=cmd_validate)
+    schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
+    schema.set_defaults(run=cmd_schema)
     return parser
 
 

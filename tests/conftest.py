@@ -65,3 +65,6 @@ class Clock:
             variant=variant,
             **extra,
         )
+
+
+pytest_plugins = ["pytester"]
