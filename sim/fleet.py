@@ -68,7 +68,9 @@ class Fleet:
         memo: bool = True,
     ) -> None:
         self.initial = initial or InitialState()
-        self.stepper = Stepper(follow=lenient, memo=memo)
+        self.stepper = (
+            Stepper.shared(follow=lenient) if memo else Stepper(follow=lenient, memo=False)
+        )
         self._memo = self.stepper.memo
         self.clock = Clock()
         self.outcomes: Counter[str] = Counter(dict.fromkeys(OUTCOMES, 0))
@@ -261,6 +263,11 @@ class Fleet:
                     changes += [DeviceChange(key, c) for c in step.changes]
         self._devices.update(updates)
         return changes
+
+    def preview(self, key: Hashable, kind: tuple[int, str]) -> Step:
+        """What applying an event of ``kind`` to this device would do, without doing it."""
+        code = self._devices[key]
+        return self.stepper.step(code & _MASK, self._member_context[code >> _SHIFT], KIND_IDS[kind])
 
     def set_state(
         self, key: Hashable | None, machine: str, target: str, profile: int | None = None

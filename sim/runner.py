@@ -21,7 +21,7 @@ from sim.outcomes import INCONSISTENT, INVALID
 from sim.replay import Replay, parse_items
 from sim.scenario import Expectation, Scenario, Step
 from sim.scenario_steps import AUTO_REASON
-from sim.state import VIEWS, data_service, network_access_denial, view_reason
+from sim.state import VIEWS, refusal_reason, view_reason
 from sim.step import Change
 from sim.trace import TraceEntry
 
@@ -128,12 +128,7 @@ class _Run:
         """The reason the platform would give for refusing a data session now."""
         if endpoint is None:
             return "other"
-        state, context = self.fleet.state(endpoint), self.fleet.context(endpoint)
-        if state.sim not in ("Activated", "Factory Test"):
-            return "sim_not_activated"
-        if network_access_denial(state, context) or data_service(state, context)[0] != "Denied":
-            return "other"
-        return "quota_exhausted" if state.data_quota == "Exhausted" else "no_quota"
+        return refusal_reason(self.fleet.state(endpoint), self.fleet.context(endpoint))
 
     def _id(self) -> int:
         self.next_id += 1

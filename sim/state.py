@@ -164,3 +164,13 @@ def view_reason(view: str, state: DeviceState, context: Context) -> str:
     if state.network != network.DETACHED:
         return f"network is {state.network} with no data session"
     return "the device has no network registration"
+
+
+def refusal_reason(state: DeviceState, context: Context) -> str:
+    """The reason the platform would give for refusing a data session in this state
+    (one of ``sim.catalogue.REJECTION_REASONS``)."""
+    if state.sim not in (sim.ACTIVATED, sim.FACTORY_TEST):
+        return "sim_not_activated"
+    if network_access_denial(state, context) or data_service(state, context)[0] != "Denied":
+        return "other"
+    return "quota_exhausted" if state.data_quota == EXHAUSTED else "no_quota"

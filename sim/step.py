@@ -203,6 +203,16 @@ class Stepper:
         self.memo: dict[int, Step] = {}
         self._keep = memo
 
+    @classmethod
+    def shared(cls, *, follow: bool) -> Stepper:
+        """The process-wide stepper of a mode: fleets built one after another (scenarios,
+        generated tests) then reuse each other's memo instead of asking ``transitions`` again.
+        Interning only ever appends, so sharing is safe within one thread."""
+        found = _SHARED.get(follow)
+        if found is None:
+            found = _SHARED[follow] = cls(follow=follow)
+        return found
+
     def context_id(self, context: Context) -> int:
         """The number of a context, interning it on first sight."""
         found = self._context_ids.get(context)
@@ -226,3 +236,6 @@ class Stepper:
         if self._keep:
             self.memo[key] = found
         return found
+
+
+_SHARED: dict[bool, Stepper] = {}
