@@ -15,8 +15,9 @@ from pathlib import Path
 
 import orjson
 
-from sim import render, report, suite
+from sim import coverage, render, report, suite
 from sim.catalogue import lookup, names
+from sim.cover import write_cover
 from sim.errors import DeviceSimError, ScenarioError
 from sim.fleet import Fleet
 from sim.initial import initial_state, suggest
@@ -111,10 +112,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr)
     if args.junit_xml:
         Path(args.junit_xml).write_bytes(report.junit_xml(result, seconds))
+    covered = suite.coverage_of(result.results).report() if args.coverage else None
     if args.json:
-        _print_json(report.as_json(result, seconds))
+        document = report.as_json(result, seconds)
+        if covered is not None:
+            document["coverage"] = covered
+        _print_json(document)
     else:
         _print_run(result, args.explain, seconds)
+        if covered is not None:
+            print(coverage.render(covered))
     if result.invalid:
         return EXIT_USAGE
     return EXIT_FAILED if result.failed else EXIT_OK
@@ -147,6 +154,19 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_cover(args: argparse.Namespace) -> int:
+    """Write scenarios that together exercise every transition and rule."""
+    written, missed = write_cover(Path(args.out))
+    for path in written:
+        print(path)
+    for target in missed:
+        print(f"devicesim cover: no path reaches {' '.join(target)}", file=sys.stderr)
+    print(
+        f"{len(written)} scenario files written to {args.out}; check them with: devicesim run {args.out} --coverage"
+    )
+    return EXIT_FAILED if missed else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = _Parser(prog="devicesim", description="Simulate what emnify events do to devices.")
@@ -175,10 +195,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report")
     run.add_argument("--json", action="store_true", help="print one JSON document")
     run.add_argument("--explain", action="store_true", help="narrate every step")
+    run.add_argument(
+        "--coverage", action="store_true", help="report the states, transitions and rules exercised"
+    )
     run.set_defaults(run=cmd_run)
     validate = commands.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
     validate.set_defaults(run=cmd_validate)
+    cover = commands.add_parser(
+        "cover", help="write scenarios exercising every transition and rule"
+    )
+    cover.add_argument("--out", required=True, metavar="DIR", help="folder for the scenario files")
+    cover.set_defaults(run=cmd_cover)
     schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
     schema.set_defaults(run=cmd_schema)
     return parser

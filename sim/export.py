@@ -53,10 +53,21 @@ def scenario_document(
     }
 
 
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML with multi-line text as literal blocks, the way people write descriptions."""
+
+
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
 def write_scenario(document: dict[str, Any], path: Path) -> Path:
     """Write a scenario document as YAML; return the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
-    )
+    text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(text, encoding="utf-8")
     return path

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from sim.catalogue import CATALOGUE, KIND_IDS, KINDS, RECHECK_KIND, EventType
 from sim.clock import OFFLINE_AFTER, Clock
@@ -31,7 +31,7 @@ from sim.outcomes import (
     UNKNOWN,
 )
 from sim.state import MACHINES, Context, DeviceState, describe
-from sim.step import CONTEXT_SHIFT, STATE_SHIFT, Change, Step, Stepper, force
+from sim.step import CONTEXT_SHIFT, STATE_SHIFT, Change, Move, Step, Stepper, force
 from sim.trace import DeviceChange, TraceEntry
 from statemachines import ORGANISATION_MACHINES
 
@@ -49,6 +49,14 @@ _DEVICE_KINDS = frozenset(
 _TIMER_KINDS = frozenset(
     i for i, (t, _) in enumerate(KINDS) if t in {3, 5, *_EXPIRY, *_CANCEL_EXPIRY}
 )
+
+
+class _FanOut(NamedTuple):
+    """What re-applying the rules to the devices of an organisation or profile did."""
+
+    changes: list[DeviceChange]
+    moves: list[Move]
+    checks: list[str]
 
 
 class Fleet:
@@ -217,6 +225,8 @@ class Fleet:
         after = runner.fire(before, trigger)
         warnings: tuple[str, ...] = ()
         outcome = APPLIED if after not in (None, before) else UNCHANGED
+        moves: list[Move] = [(machine, before, trigger)] if after is not None else []
+        checks: list[str] = []
         if after is None:
             outcome = INCONSISTENT
             warnings = (f"{machine} cannot '{trigger}' from {before}",)
@@ -226,12 +236,23 @@ class Fleet:
         self.outcomes[outcome] += 1
         changes: list[DeviceChange] = []
         if after != before:
-            changes.append(DeviceChange(None, Change(label, before, after, "event")))
+            changes.append(DeviceChange(None, Change(label, before, after, "event", "", trigger)))
             if machine == "organisation" or etype.scope == "service_profile":
-                changes += self._recheck(event.organisation, event.service_profile)
+                fanned = self._recheck(event.organisation, event.service_profile)
+                changes += fanned.changes
+                moves += fanned.moves
+                checks += fanned.checks
         if not record:
             return None
-        return self._entry(event, None, outcome, warnings=warnings, changes=tuple(changes))
+        return self._entry(
+            event,
+            None,
+            outcome,
+            warnings=warnings,
+            changes=tuple(changes),
+            moves=tuple(moves),
+            checks=tuple(checks),
+        )
 
     def _audit(
         self, event: Event, etype: EventType, record: bool, why: str = ""
@@ -243,7 +264,7 @@ class Fleet:
         warnings = (f"{why}: recorded at organisation level",) if why else ()
         return self._entry(event, None, RECORDED, warnings=warnings)
 
-    def _recheck(self, org_id: int | None, profile_id: int | None) -> list[DeviceChange]:
+    def _recheck(self, org_id: int | None, profile_id: int | None) -> _FanOut:
         """Re-apply the rules to the devices an organisation or profile change reaches."""
         organisation = self._organisation(org_id)
         affected = set()
@@ -252,7 +273,7 @@ class Fleet:
                 context = organisation.context(profile)
                 self._member_context[member] = self.stepper.context_id(context)
                 affected.add(member)
-        changes: list[DeviceChange] = []
+        fanned = _FanOut([], [], [])
         updates: dict[Hashable, int] = {}
         for key, code in self._devices.items():
             member = code >> _SHIFT
@@ -260,9 +281,11 @@ class Fleet:
                 step = self.stepper.step(code & _MASK, self._member_context[member], RECHECK_KIND)
                 if step.changes:
                     updates[key] = step.state_id | (member << _SHIFT)
-                    changes += [DeviceChange(key, c) for c in step.changes]
+                    fanned.changes.extend(DeviceChange(key, c) for c in step.changes)
+                    fanned.moves.extend(step.moves)
+                    fanned.checks.extend(step.checks)
         self._devices.update(updates)
-        return changes
+        return fanned
 
     def preview(self, key: Hashable, kind: tuple[int, str]) -> Step:
         """What applying an event of ``kind`` to this device would do, without doing it."""
@@ -270,14 +293,21 @@ class Fleet:
         return self.stepper.step(code & _MASK, self._member_context[code >> _SHIFT], KIND_IDS[kind])
 
     def set_state(
-        self, key: Hashable | None, machine: str, target: str, profile: int | None = None
+        self,
+        key: Hashable | None,
+        machine: str,
+        target: str,
+        *,
+        organisation: int | None = None,
+        profile: int | None = None,
     ) -> TraceEntry:
         """Move a machine to ``target`` through its own transition (a change the platform
-        reports with no event). ``key`` is the device for device machines; ``profile`` the
-        service profile for quota-management switches. ValueError if no transition leads there.
+        reports with no event). ``key`` is the device for device machines; ``organisation``
+        and ``profile`` name the holder of organisation-level machines. ValueError if no
+        transition leads there.
         """
         if machine in ORGANISATION_MACHINES:
-            return self._set_organisation(machine, target, profile)
+            return self._set_organisation(machine, target, organisation, profile)
         code = self._devices[key]
         member = code >> _SHIFT
         context = self.stepper.contexts[self._member_context[member]]
@@ -290,24 +320,30 @@ class Fleet:
         self._devices[key] = self.stepper.pool.index(state) | (member << _SHIFT)
         return self._record_set(key, self._members[member][0], machine, changes)
 
-    def _set_organisation(self, machine: str, target: str, profile: int | None) -> TraceEntry:
-        org_id = self._member_org[0] if self._member_org else None
+    def _set_organisation(
+        self, machine: str, target: str, org_id: int | None, profile: int | None
+    ) -> TraceEntry:
         org = self._organisation(org_id)
         holder: dict[str, str] = (
             org.__dict__ if machine == "organisation" else org.profile(profile or 0)
         )
         before = holder[machine]
-        if before != target and not any(
-            s == before and d == target for s, _, d in RUNNERS[machine].moves()
-        ):
+        trigger = RUNNERS[machine].trigger_to(before, target) if before != target else None
+        if before != target and trigger is None:
             raise ValueError(f"no transition of {machine} leads from {before} to {target}")
         holder[machine] = target
-        changes = [Change(machine, before, target, "set")] if before != target else []
+        changes = [Change(machine, before, target, "set", "", trigger or "")] if trigger else []
         fanned = (
-            self._recheck(org_id, profile if machine != "organisation" else None) if changes else []
+            self._recheck(org_id, profile if machine != "organisation" else None)
+            if trigger
+            else _FanOut([], [], [])
         )
         entry = self._record_set(None, org_id, machine, changes)
-        return entry._replace(changes=entry.changes + tuple(fanned))
+        return entry._replace(
+            changes=entry.changes + tuple(fanned.changes),
+            moves=entry.moves + tuple(fanned.moves),
+            checks=entry.checks + tuple(fanned.checks),
+        )
 
     def _record_set(
         self, key: Hashable | None, org_id: int | None, machine: str, changes: list[Change]
@@ -315,7 +351,8 @@ class Fleet:
         entry = TraceEntry(
             None, self.clock.now, -2, f"set {machine}", key, org_id,
             APPLIED if changes else UNCHANGED, tuple(DeviceChange(key, c) for c in changes),
-            synthesised=True,
+            synthesised=True, moves=tuple((c.machine, c.source, c.trigger) for c in changes),
+            checks=tuple(c.cause.removeprefix("rule:") for c in changes if c.cause.startswith("rule:")),
         )  # fmt: skip
         if self.trace is not None:
             self.trace.append(entry)
@@ -351,7 +388,7 @@ class Fleet:
             entry = TraceEntry(
                 None, due, type_id, CATALOGUE[type_id].name, key, self._members[member][0],
                 step.outcome, tuple(DeviceChange(key, c) for c in step.changes),
-                step.warnings, step.notes, synthesised=True,
+                step.warnings, step.notes, synthesised=True, moves=step.moves, checks=step.checks,
             )  # fmt: skip
             entries.append(entry)
             if self.trace is not None:
@@ -392,6 +429,8 @@ class Fleet:
         key: Hashable | None = None,
         warnings: tuple[str, ...] = (),
         changes: tuple[DeviceChange, ...] = (),
+        moves: tuple[Move, ...] = (),
+        checks: tuple[str, ...] = (),
     ) -> TraceEntry:
         if step is not None:
             changes = tuple(DeviceChange(key, c) for c in step.changes)
@@ -400,7 +439,7 @@ class Fleet:
         return TraceEntry(
             event.id, event.time, event.type_id, etype.name if etype else "unknown",
             endpoint, event.organisation, outcome, changes, warnings,
-            step.notes if step else (),
+            step.notes if step else (), False, step.moves if step else moves, step.checks if step else checks,
         )  # fmt: skip
 
     def endpoints(self) -> Iterator[Hashable]:

@@ -57,6 +57,14 @@ class MachineRunner:
         """
         return self._reported.get(trigger)
 
+    def trigger_to(self, source: str, target: str) -> str | None:
+        """The trigger whose transition (fired with ``transitions``) takes ``source`` to
+        ``target``, or None: how a change the platform reports with no event is made."""
+        for start, trigger, dest in self.moves():
+            if start == source and dest == target and self.fire(source, trigger) == target:
+                return trigger
+        return None
+
     def moves(self) -> list[tuple[str, str, str]]:
         """Every (source, trigger, dest) the table allows, dest equal to source for no-ops."""
         return [

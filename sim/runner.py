@@ -59,6 +59,8 @@ class Result:
     failures: list[Failure] = field(default_factory=list)
     steps: list[StepReport] = field(default_factory=list)
     seconds: float = 0.0
+    #: Everything the fleet did, set-up included: what coverage counts.
+    trace: list[TraceEntry] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -163,7 +165,9 @@ class _Run:
         for machine, state in step.sets.items():
             endpoint = self.scenario.devices[step.device] if step.device else None
             profile = self.scenario.profiles.get(step.service_profile or "")
-            self.fleet.set_state(endpoint, machine, state, profile)
+            self.fleet.set_state(
+                endpoint, machine, state, organisation=self.scenario.organisation, profile=profile
+            )
 
     def _check_outcome(self, step: Step, entries: list[TraceEntry]) -> None:
         events = [e for e in entries if not e.synthesised]
@@ -283,4 +287,5 @@ def run_scenario(scenario: Scenario) -> Result:
     if all(run.run_step(step) for step in scenario.steps):
         run.finish()
     run.result.seconds = time.perf_counter() - started
+    run.result.trace = run.trace
     return run.result

@@ -40,6 +40,25 @@ class Change(NamedTuple):
     dest: str
     cause: str
     reason: str = ""
+    trigger: str = ""
+
+
+#: A transition of a table used by a step: (machine, source state, trigger). No-ops count.
+Move = tuple[str, str, str]
+
+
+class Stepped(NamedTuple):
+    """What ``reference_step`` computes."""
+
+    state: DeviceState
+    outcome: str
+    changes: tuple[Change, ...]
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+    #: Every transition used, for coverage.
+    moves: tuple[Move, ...] = ()
+    #: Rules that changed something and preconditions that refused the event, by name.
+    checks: tuple[str, ...] = ()
 
 
 class Step(NamedTuple):
@@ -51,6 +70,8 @@ class Step(NamedTuple):
     changes: tuple[Change, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+    moves: tuple[Move, ...] = ()
+    checks: tuple[str, ...] = ()
 
 
 def effect_of(kind: Kind) -> Effect:
@@ -87,7 +108,9 @@ def apply_rules(state: DeviceState, context: Context) -> tuple[DeviceState, list
                 moved = RUNNERS[machine].fire(value, trigger)
                 if moved is not None and moved != value:
                     state = replaced(state, machine, moved)
-                    changes.append(Change(machine, value, moved, f"rule:{rule.name}", reason))
+                    changes.append(
+                        Change(machine, value, moved, f"rule:{rule.name}", reason, trigger)
+                    )
                     fired = True
     return state, changes
 
@@ -98,16 +121,14 @@ def force(
     """Move one machine to ``target`` by the transition its table has for that, then apply
     the rules; None when no transition leads there. For changes the platform reports with
     no event (a policy unblocked, an organisation unblocked)."""
-    runner = RUNNERS[machine]
     before = getattr(state, machine)
     if before == target:
         return state, []
-    for source, trigger, dest in runner.moves():
-        if source == before and dest == target and runner.fire(before, trigger) == target:
-            moved = replaced(state, machine, target)
-            after, rule_changes = apply_rules(moved, context)
-            return after, [Change(machine, before, target, f"set:{trigger}"), *rule_changes]
-    return None
+    trigger = RUNNERS[machine].trigger_to(before, target)
+    if trigger is None:
+        return None
+    after, rule_changes = apply_rules(replaced(state, machine, target), context)
+    return after, [Change(machine, before, target, "set", "", trigger), *rule_changes]
 
 
 class _Draft:
@@ -119,14 +140,17 @@ class _Draft:
         self.problems: list[str] = []
         self.warnings: list[str] = []
         self.notes: list[str] = []
+        self.moves: list[Move] = []
 
     def fire(self, machine: str, trigger: str, follow: bool) -> None:
         before = getattr(self.state, machine)
         moved, problem = _fire(self.state, machine, trigger, follow)
         if problem:
             self.problems.append(problem)
+        else:
+            self.moves.append((machine, before, trigger))
         if moved != before:
-            self.changes.append(Change(machine, before, moved, "event"))
+            self.changes.append(Change(machine, before, moved, "event", "", trigger))
             self.state = replaced(self.state, machine, moved)
 
     def set(self, attribute: str, value: object, context: Context) -> None:
@@ -147,23 +171,23 @@ class _Draft:
             )
 
 
-def reference_step(
-    state: DeviceState, context: Context, kind: Kind, follow: bool
-) -> tuple[DeviceState, str, tuple[Change, ...], tuple[str, ...], tuple[str, ...]]:
+def reference_step(state: DeviceState, context: Context, kind: Kind, follow: bool) -> Stepped:
     """Apply one event kind to one device, asking ``transitions`` for every move."""
     effect = effect_of(kind)
     draft = _Draft(state)
-    draft.problems = [
-        f"{p.text}: {reason}"
+    broken = [
+        (p, reason)
         for p in preconditions_for(kind)
         if (reason := p.broken(state, context)) is not None
     ]
+    draft.problems = [f"{p.text}: {reason}" for p, reason in broken]
+    refused = tuple(p.name for p, _ in broken)
     for machine, trigger in effect.triggers:
         draft.fire(machine, trigger, follow)
     for attribute, value in effect.sets:
         draft.set(attribute, value, context)
     if draft.problems and not follow:
-        return state, INCONSISTENT, (), tuple(draft.problems), ()
+        return Stepped(state, INCONSISTENT, (), tuple(draft.problems), (), checks=refused)
     if effect.rejected and data_service(draft.state, context)[0] != "Denied":
         reason = REJECTION_REASONS[kind[1].partition(":")[2]]
         draft.warnings.append(f"the platform refused a data session the model allows ({reason})")
@@ -177,7 +201,17 @@ def reference_step(
         outcome = RECORDED
     else:
         outcome = APPLIED if changes else UNCHANGED
-    return moved, outcome, changes, (*draft.problems, *draft.warnings), tuple(draft.notes)
+    moves = (*draft.moves, *((c.machine, c.source, c.trigger) for c in rule_changes))
+    checks = (*refused, *dict.fromkeys(c.cause.removeprefix("rule:") for c in rule_changes))
+    return Stepped(
+        moved,
+        outcome,
+        changes,
+        (*draft.problems, *draft.warnings),
+        tuple(draft.notes),
+        moves,
+        checks,
+    )
 
 
 #: How a memo key packs (state id, context id, kind id) into one integer.
@@ -231,8 +265,17 @@ class Stepper:
         state = self.pool.states[key >> STATE_SHIFT]
         context = self.contexts[(key >> CONTEXT_SHIFT) & 0xFF]
         kind = KINDS[key & 0xFF]
-        moved, outcome, changes, warnings, notes = reference_step(state, context, kind, self.follow)
-        found = Step(moved, self.pool.index(moved), outcome, changes, warnings, notes)
+        done = reference_step(state, context, kind, self.follow)
+        found = Step(
+            done.state,
+            self.pool.index(done.state),
+            done.outcome,
+            done.changes,
+            done.warnings,
+            done.notes,
+            done.moves,
+            done.checks,
+        )
         if self._keep:
             self.memo[key] = found
         return found

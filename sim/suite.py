@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.coverage import Coverage
 from sim.errors import DeviceSimError, ScenarioError
 from sim.runner import Result, run_scenario
 from sim.scenario import Scenario
@@ -97,3 +98,18 @@ def run_all(
         if first_failure and suite.failed:
             break
     return suite
+
+
+def coverage_of(results: Iterable[Result]) -> Coverage:
+    """What a set of scenario runs exercised: their traces and their set-up states."""
+    coverage = Coverage()
+    for result in results:
+        coverage.add_trace(result.trace)
+        for device in result.scenario.initial.devices.values():
+            coverage.add_device(device.state)
+        for organisation in result.scenario.initial.organisations.values():
+            coverage.add_state("organisation", organisation.organisation)
+            for switches in organisation.service_profiles.values():
+                for machine, state in switches.items():
+                    coverage.add_state(machine, state)
+    return coverage

@@ -48,6 +48,10 @@ class TraceEntry(NamedTuple):
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     synthesised: bool = False
+    #: Transitions used, as (machine, source, trigger), and rules or preconditions that acted:
+    #: what coverage counts. Not part of the JSON trace.
+    moves: tuple[tuple[str, str, str], ...] = ()
+    checks: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The entry as ``devicesim replay --trace`` prints it."""
