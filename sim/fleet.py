@@ -155,18 +155,21 @@ class Fleet:
                 clock.time = time
         if kind_id not in _DEVICE_KINDS:
             return self._apply_other(event, record)
-        key: Hashable = endpoint
-        if endpoint is None:
-            if sim is None:
-                etype = _TYPES[event.type_id]
-                return self._audit(event, etype, record, "no endpoint or SIM in the event")
-            key = f"sim:{sim}"
+        key: Hashable = (
+            endpoint if endpoint is not None else f"sim:{sim}" if sim is not None else None
+        )
+        if key is None:
+            return self._audit(
+                event, _TYPES[event.type_id], record, "no endpoint or SIM in the event"
+            )
         code = self._devices.get(key)
         if code is None:
             code = self._new_device(key, organisation)
         member = code >> _SHIFT
+        moved: Step | None = None
         if organisation != self._member_org[member] and organisation is not None:
-            member = self._membership(organisation, self._members[member][1])
+            code, moved = self._move(code, organisation)
+            member = code >> _SHIFT
         step_key = (
             (code & _MASK) << STATE_SHIFT | self._member_context[member] << CONTEXT_SHIFT | kind_id
         )
@@ -175,7 +178,27 @@ class Fleet:
         self.outcomes[step.outcome] += 1
         if kind_id in _TIMER_KINDS:
             self._set_timers(key, event)
-        return self._entry(event, key, step.outcome, step, key) if record else None
+        return self._device_entry(event, key, step, moved) if record else None
+
+    def _device_entry(
+        self, event: Event, key: Hashable, step: Step, moved: Step | None
+    ) -> TraceEntry:
+        entry = self._entry(event, key, step.outcome, step, key)
+        if moved is None or not moved.changes:
+            return entry
+        return entry._replace(
+            changes=tuple(DeviceChange(key, c) for c in moved.changes) + entry.changes,
+            moves=moved.moves + entry.moves,
+            checks=moved.checks + entry.checks,
+        )
+
+    def _move(self, code: int, organisation: int) -> tuple[int, Step]:
+        """A device whose event names another organisation moved there (an endpoint transfer):
+        its context changed, so the rules apply again before the event does, whatever the
+        event's outcome."""
+        member = self._membership(organisation, self._members[code >> _SHIFT][1])
+        recheck = self.stepper.step(code & _MASK, self._member_context[member], RECHECK_KIND)
+        return recheck.state_id | (member << _SHIFT), recheck
 
     def _apply_other(self, event: Event, record: bool) -> TraceEntry | None:
         etype = _TYPES.get(event.type_id)
