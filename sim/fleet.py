@@ -477,7 +477,7 @@ class Fleet:
 
     def state(self, key: Hashable) -> DeviceState:
         """The raw state of a device (KeyError if never seen)."""
-        return self.stepper.pool.states[self._devices[key] & _MASK]
+        return self.stepper.pool.values[self._devices[key] & _MASK]
 
     def context(self, key: Hashable) -> Context:
         """What a device reads from its organisation and service profile."""

@@ -21,8 +21,8 @@ from typing import Any
 from sim.errors import InitialStateError
 from sim.machines import RUNNERS
 from sim.organisation import PROFILE_MACHINES, OrganisationState
-from sim.rules import RULES
 from sim.state import ATTRIBUTES, MACHINES, Context, DeviceState
+from sim.step import apply_rules
 
 QUOTA_ACTIONS = ("Block", "Throttle")
 
@@ -102,16 +102,13 @@ def device_state(values: Mapping[str, Any], base: DeviceState, where: str) -> De
 
 def consistent(state: DeviceState, context: Context, where: str) -> None:
     """Refuse a starting state that a cross-machine rule would change at once."""
-    for rule in RULES:
-        reason = rule.broken(state, context)
-        if reason is None:
-            continue
-        for machine, trigger in rule.effects:
-            value = getattr(state, machine)
-            if RUNNERS[machine].fire(value, trigger) not in (None, value):
-                raise InitialStateError(
-                    f"{where}: {machine} {value} breaks rule {rule.name} ({reason})"
-                )
+    _, changes = apply_rules(state, context)
+    if changes:
+        first = changes[0]
+        rule = first.cause.removeprefix("rule:")
+        raise InitialStateError(
+            f"{where}: {first.machine} {first.source} breaks rule {rule} ({first.reason})"
+        )
 
 
 def _mapping(value: object, where: str) -> Mapping[str, Any]:

@@ -103,16 +103,33 @@ def _step(reader: Reader, setup: Setup, position: tuple[int, int], item: Any, nu
     return step
 
 
+def _alias(reader: Reader, data: PositionedDict, key: str, known: dict[str, int], step: int) -> str:
+    """An alias the setup declares, or a did-you-mean error at its position."""
+    value = data[key]
+    if value not in known:
+        what = key.replace("_", " ")
+        reader.fail(
+            data.value_at(key),
+            f"step {step}: unknown {what} {value!r}{suggest(str(value), tuple(known))}",
+        )
+    return str(value)
+
+
 def _device(reader: Reader, setup: Setup, data: PositionedDict, number: int) -> str | None:
     if "device" not in data:
         return next(iter(setup.devices)) if len(setup.devices) == 1 else None
-    value = data["device"]
-    if value not in setup.devices:
-        reader.fail(
-            data.value_at("device"),
-            f"step {number}: unknown device {value!r}{suggest(str(value), tuple(setup.devices))}",
+    return _alias(reader, data, "device", setup.devices, number)
+
+
+def _timing_and_outcome(reader: Reader, data: PositionedDict, step: Step) -> None:
+    if "after" in data:
+        step.after = reader.duration(data["after"], data.value_at("after"))
+    if "outcome" in data:
+        where = data.value_at("outcome")
+        step.outcome = reader.choice(
+            data["outcome"], where, OUTCOMES, f"step {step.number}: outcome"
         )
-    return str(value)
+        step.outcome_where = reader.where(where)
 
 
 def _event(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> None:
@@ -137,13 +154,7 @@ def _event(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> No
         step.service_profile = _profile(reader, setup, data, step)
     step.subject = str(data["subject"]) if "subject" in data else None
     step.variant = _variant(reader, data, etype, step)
-    if "after" in data:
-        step.after = reader.duration(data["after"], data.value_at("after"))
-    if "outcome" in data:
-        step.outcome = reader.choice(
-            data["outcome"], data.value_at("outcome"), OUTCOMES, f"step {step.number}: outcome"
-        )
-        step.outcome_where = reader.where(data.value_at("outcome"))
+    _timing_and_outcome(reader, data, step)
 
 
 def _variant(reader: Reader, data: PositionedDict, etype: EventType, step: Step) -> str:
@@ -221,13 +232,7 @@ def _profile(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> 
             data.position,
             f"step {step.number}: name the service_profile: one of {', '.join(setup.profiles) or '(none declared in setup)'}",
         )
-    value = data["service_profile"]
-    if value not in setup.profiles:
-        reader.fail(
-            data.value_at("service_profile"),
-            f"step {step.number}: unknown service profile {value!r}{suggest(str(value), tuple(setup.profiles))}",
-        )
-    return str(value)
+    return _alias(reader, data, "service_profile", setup.profiles, step.number)
 
 
 def _event_json(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> None:
@@ -240,13 +245,7 @@ def _event_json(reader: Reader, setup: Setup, data: PositionedDict, step: Step) 
     )
     etype = CATALOGUE.get(type_id) if isinstance(type_id, int) else None
     step.label = f"event_json ({etype.name})" if etype else "event_json"
-    if "after" in data:
-        step.after = reader.duration(data["after"], data.value_at("after"))
-    if "outcome" in data:
-        step.outcome = reader.choice(
-            data["outcome"], data.value_at("outcome"), OUTCOMES, f"step {step.number}: outcome"
-        )
-        step.outcome_where = reader.where(data.value_at("outcome"))
+    _timing_and_outcome(reader, data, step)
 
 
 def _events_file(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> None:

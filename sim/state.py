@@ -11,13 +11,15 @@ and its context, never stored, so they cannot drift from the machines.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Hashable
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from statemachines import DEVICE_MACHINES, network, pdp, sim
 from statemachines import organisation as org_machine
 from statemachines._quota import ACTIVE, EXHAUSTED
 
 UNKNOWN = "Unknown"
+Value = TypeVar("Value", bound=Hashable)
 VIEWS = ("connectivity", "data_service", "sms_service")
 ATTRIBUTES = ("data_quota_action", "data_quota_managed", "sms_quota_managed")
 
@@ -62,19 +64,19 @@ def replaced(state: DeviceState, name: str, value: object) -> DeviceState:
     return state._replace(**fields)
 
 
-class StatePool:
-    """Interns states so that a device is stored as a small integer index."""
+class Interner(Generic[Value]):
+    """Numbers values in order of first sight, so that a device is stored as small integers."""
 
     def __init__(self) -> None:
-        self.states: list[DeviceState] = []
-        self._index: dict[DeviceState, int] = {}
+        self.values: list[Value] = []
+        self._index: dict[Value, int] = {}
 
-    def index(self, state: DeviceState) -> int:
-        """The index of a state, interning it on first sight."""
-        found = self._index.get(state)
+    def index(self, value: Value) -> int:
+        """The number of a value, interning it on first sight."""
+        found = self._index.get(value)
         if found is None:
-            found = self._index[state] = len(self.states)
-            self.states.append(state)
+            found = self._index[value] = len(self.values)
+            self.values.append(value)
         return found
 
 

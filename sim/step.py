@@ -15,7 +15,7 @@ from sim.catalogue import CATALOGUE, KINDS, RECHECK_KIND, REJECTION_REASONS, Eff
 from sim.machines import RUNNERS
 from sim.outcomes import APPLIED, INCONSISTENT, RECORDED, REJECTED, UNCHANGED
 from sim.rules import RULES, preconditions_for
-from sim.state import UNKNOWN, Context, DeviceState, StatePool, data_service, replaced
+from sim.state import UNKNOWN, Context, DeviceState, Interner, data_service, replaced
 
 Kind = tuple[int, str]
 RECHECK: Kind = KINDS[RECHECK_KIND]
@@ -230,9 +230,10 @@ class Stepper:
 
     def __init__(self, *, follow: bool = True, memo: bool = True) -> None:
         self.follow = follow
-        self.pool = StatePool()
-        self.contexts: list[Context] = []
-        self._context_ids: dict[Context, int] = {}
+        self.pool: Interner[DeviceState] = Interner()
+        self._contexts: Interner[Context] = Interner()
+        #: Contexts by number (read on the hot path).
+        self.contexts = self._contexts.values
         #: The memo itself: the engine reads it directly on its hot path.
         self.memo: dict[int, Step] = {}
         self._keep = memo
@@ -249,11 +250,7 @@ class Stepper:
 
     def context_id(self, context: Context) -> int:
         """The number of a context, interning it on first sight."""
-        found = self._context_ids.get(context)
-        if found is None:
-            found = self._context_ids[context] = len(self.contexts)
-            self.contexts.append(context)
-        return found
+        return self._contexts.index(context)
 
     def step(self, state_id: int, context_id: int, kind_id: int) -> Step:
         """Apply kind ``kind_id`` to the device state ``state_id`` in context ``context_id``."""
@@ -262,7 +259,7 @@ class Stepper:
 
     def compute(self, key: int) -> Step:
         """Compute a step with the ``transitions`` machines (and remember it, unless off)."""
-        state = self.pool.states[key >> STATE_SHIFT]
+        state = self.pool.values[key >> STATE_SHIFT]
         context = self.contexts[(key >> CONTEXT_SHIFT) & 0xFF]
         kind = KINDS[key & 0xFF]
         done = reference_step(state, context, kind, self.follow)
