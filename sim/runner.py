@@ -11,9 +11,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import Any
 
 from sim.builder import build_event, timestamp
 from sim.catalogue import CATALOGUE
+from sim.errors import DeviceSimError
 from sim.fleet import Fleet
 from sim.loaders import read_events
 from sim.machines import RUNNERS
@@ -95,7 +97,7 @@ class _Run:
         before = len(self.trace)
         try:
             ACTIONS[step.action](self, step)
-        except ValueError as exc:
+        except (ValueError, DeviceSimError) as exc:  # an impossible set, an unreadable file
             self.result.failures.append(Failure(step.where, step.number, str(exc)))
             return False
         self._mark(step.number)
@@ -116,7 +118,7 @@ class _Run:
         variant = step.variant
         if variant == f"rejected:{AUTO_REASON}":
             variant = f"rejected:{self._reason(endpoint)}"
-        quota = {}
+        quota: dict[str, Any] = {"volume": step.quota["volume"]} if "volume" in step.quota else {}
         if "expiry" in step.quota:
             quota["expiryDate"] = timestamp(self.now + step.quota["expiry"])
         event = build_event(

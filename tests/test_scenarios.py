@@ -239,3 +239,24 @@ def test_pytest_plugin_folder_is_configurable(pytester: pytest.Pytester) -> None
     pytester.makefile(".yaml", **{"specs/good": STORY.format(mode="lenient", extra="")})
     pytester.makeini("[pytest]\ndevicesim_scenarios = specs\n")
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_runtime_problems_fail_their_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad.jsonl").write_text("<xml/>")
+    (tmp_path / "file.yaml").write_text("name: unreadable\nsteps:\n  - events_file: bad.jsonl\n")
+    (tmp_path / "set.yaml").write_text(
+        "name: impossible set\nsetup:\n  devices:\n    a: {state: {sim: Deleted, sim_assignment: Unassigned}}\n"
+        "steps:\n  - set: {sim: Activated}\n"
+    )
+    assert main(["run", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"{tmp_path / 'file.yaml'}:3:5: step 1: {tmp_path / 'bad.jsonl'}: not JSON, a JSON array or JSON Lines"
+        in out
+    )
+    assert (
+        f"{tmp_path / 'set.yaml'}:6:5: step 1: no transition of sim leads from Deleted to Activated"
+        in out
+    )
