@@ -56,7 +56,3 @@ class Clock:
                 yield due, device, type_id
         self.next_due = heap[0][0] if heap else math.inf
         self.time = max(self.time, until)
-
-    def pending(self) -> int:
-        """How many timers are still due to fire."""
-        return len(self._pending)

@@ -47,22 +47,9 @@ class Change(NamedTuple):
 Move = tuple[str, str, str]
 
 
-class Stepped(NamedTuple):
-    """What ``reference_step`` computes."""
-
-    state: DeviceState
-    outcome: str
-    changes: tuple[Change, ...]
-    warnings: tuple[str, ...]
-    notes: tuple[str, ...]
-    #: Every transition used, for coverage.
-    moves: tuple[Move, ...] = ()
-    #: Rules that changed something and preconditions that refused the event, by name.
-    checks: tuple[str, ...] = ()
-
-
 class Step(NamedTuple):
-    """The result of one step. ``state_id`` is the new state's index in the stepper's pool."""
+    """The result of one step. ``state_id`` is the new state's number in the stepper's pool
+    (-1 until a stepper interns it)."""
 
     state: DeviceState
     state_id: int
@@ -70,7 +57,9 @@ class Step(NamedTuple):
     changes: tuple[Change, ...]
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
+    #: Every transition used, for coverage.
     moves: tuple[Move, ...] = ()
+    #: Rules that changed something and preconditions that refused the event, by name.
     checks: tuple[str, ...] = ()
 
 
@@ -171,7 +160,7 @@ class _Draft:
             )
 
 
-def reference_step(state: DeviceState, context: Context, kind: Kind, follow: bool) -> Stepped:
+def reference_step(state: DeviceState, context: Context, kind: Kind, follow: bool) -> Step:
     """Apply one event kind to one device, asking ``transitions`` for every move."""
     effect = effect_of(kind)
     draft = _Draft(state)
@@ -187,7 +176,7 @@ def reference_step(state: DeviceState, context: Context, kind: Kind, follow: boo
     for attribute, value in effect.sets:
         draft.set(attribute, value, context)
     if draft.problems and not follow:
-        return Stepped(state, INCONSISTENT, (), tuple(draft.problems), (), checks=refused)
+        return Step(state, -1, INCONSISTENT, (), tuple(draft.problems), (), checks=refused)
     if effect.rejected and data_service(draft.state, context)[0] != "Denied":
         reason = REJECTION_REASONS[kind[1].partition(":")[2]]
         draft.warnings.append(f"the platform refused a data session the model allows ({reason})")
@@ -203,8 +192,9 @@ def reference_step(state: DeviceState, context: Context, kind: Kind, follow: boo
         outcome = APPLIED if changes else UNCHANGED
     moves = (*draft.moves, *((c.machine, c.source, c.trigger) for c in rule_changes))
     checks = (*refused, *dict.fromkeys(c.cause.removeprefix("rule:") for c in rule_changes))
-    return Stepped(
+    return Step(
         moved,
+        -1,
         outcome,
         changes,
         (*draft.problems, *draft.warnings),
@@ -263,16 +253,7 @@ class Stepper:
         context = self.contexts[(key >> CONTEXT_SHIFT) & 0xFF]
         kind = KINDS[key & 0xFF]
         done = reference_step(state, context, kind, self.follow)
-        found = Step(
-            done.state,
-            self.pool.index(done.state),
-            done.outcome,
-            done.changes,
-            done.warnings,
-            done.notes,
-            done.moves,
-            done.checks,
-        )
+        found = done._replace(state_id=self.pool.index(done.state))
         if self._keep:
             self.memo[key] = found
         return found
