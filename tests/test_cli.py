@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -264,3 +265,22 @@ def test_module_and_console_script_run() -> None:
     ):
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         assert result.returncode == 0 and "Connected -> Disconnected" in result.stdout
+
+
+def test_readme_initial_state_example_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    example = re.search(r"```yaml\n(defaults: .*?)```", readme, re.S)
+    assert example is not None
+    initial = tmp_path / "initial.yaml"
+    initial.write_text(example.group(1))
+    events = _jsonl(tmp_path / "events.jsonl", [Clock().event(19)])
+    code, out, _ = _run(capsys, "replay", events, "--json", "--initial", str(initial), "--strict")
+    assert code == 0
+    device = json.loads(out)["devices"]["1001"]
+    assert (device["data_quota"], device["data_service"], device["pdp"]) == (
+        "Exhausted",
+        "Throttled",
+        "Connected",
+    )

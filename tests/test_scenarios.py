@@ -260,3 +260,12 @@ def test_runtime_problems_fail_their_step(
         f"{tmp_path / 'set.yaml'}:6:5: step 1: no transition of sim leads from Deleted to Activated"
         in out
     )
+
+
+def test_readme_scenario_example_passes(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    example = re.search(r"```yaml\n(name: Quota used up.*?)```", readme, re.S)
+    assert example is not None
+    path = tmp_path / "readme.yaml"
+    path.write_text(example.group(1))
+    assert main(["run", str(path)]) == 0
