@@ -106,13 +106,18 @@ def _parallel(path: str) -> list[Chunk] | None:
     return chunks if chunks and len(chunks) > 1 else None
 
 
-def _read_parallel(chunks: list[Chunk], into: Replay, strict: bool) -> None:
+def _read_parallel(chunks: list[Chunk], into: Replay, strict: bool, progress: bool) -> None:
     """Decode a big JSON Lines file with a pool of processes, one chunk at a time each."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     workers = min(len(os.sched_getaffinity(0)), 4)
     line = 1
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        for events, invalid, lines in pool.map(_parse_chunk, chunks):
+        decoded: Iterable[tuple[list[tuple[Any, ...]], list[tuple[int, str]], int]]
+        decoded = pool.map(_parse_chunk, chunks)
+        if progress:
+            decoded = tqdm(decoded, total=len(chunks), desc=f"reading {chunks[0].path}", unit=" chunks",
+                           delay=1.0, file=sys.stderr, disable=None)  # fmt: skip
+        for events, invalid, lines in decoded:
             into.events += [_new_event(Event, values) for values in events]
             for at, why in invalid:
                 message = f"{chunks[0].path}:{line + at}: {why}"
@@ -134,7 +139,7 @@ def read_all(
         for path in paths:
             chunks = None if keep_raw else _parallel(path)
             if chunks:
-                _read_parallel(chunks, replay, strict)
+                _read_parallel(chunks, replay, strict, progress)
                 continue
             source, decoded = read_events(path)
             items: Iterable[Decoded] = decoded
