@@ -19,7 +19,7 @@ from sim.organisation import OrganisationState
 from sim.outcomes import (
     OUTCOMES,
 )
-from sim.state import Context, DeviceState, describe
+from sim.state import ATTRIBUTES, Context, DeviceState, describe
 from sim.step import Move, Step, Stepper
 from sim.trace import DeviceChange, TraceEntry
 
@@ -142,6 +142,13 @@ class FleetState:
     def device(self, key: Hashable) -> dict[str, str]:
         """Every machine state and derived view of a device, by name."""
         return describe(self.state(key), self.context(key))
+
+    def value(self, key: Hashable, name: str) -> str:
+        """One machine, view or attribute (``data_quota_action``) of a device, by the name
+        scenarios and observations use."""
+        if name in ATTRIBUTES:
+            return str(getattr(self.state(key), name))
+        return self.device(key)[name]
 
     def snapshot(self) -> dict[str, Any]:
         """The JSON document ``devicesim replay --json`` prints (without the trace)."""

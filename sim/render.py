@@ -104,7 +104,8 @@ def replay_summary(fleet: Fleet, limit: int = 50) -> str:
     """Final device states (the first ``limit``), connectivity totals and outcome counts."""
     keys = list(fleet.endpoints())
     columns = (*MACHINES, *VIEWS)
-    rows = [(key, *(fleet.device(key)[c] for c in columns)) for key in keys[:limit]]
+    described = ((key, fleet.device(key)) for key in keys[:limit])
+    rows = [(key, *(device[c] for c in columns)) for key, device in described]
     parts = [table(("endpoint", *columns), rows)] if rows else ["no devices"]
     if len(keys) > limit:
         parts.append(f"... and {len(keys) - limit} more devices (--json prints all)")

@@ -27,8 +27,6 @@ from sim.state import VIEWS, refusal_reason, view_reason
 from sim.step import Change
 from sim.trace import TraceEntry
 
-_DEVICE_ATTRIBUTES = ("data_quota_action",)
-
 
 @dataclass
 class Failure:
@@ -208,10 +206,7 @@ class _Run:
         org = self.fleet.organisations[self.scenario.organisation]
         subject = expectation.subject
         if subject in self.scenario.devices:
-            endpoint = self.scenario.devices[subject]
-            if expectation.name in _DEVICE_ATTRIBUTES:
-                return str(getattr(self.fleet.state(endpoint), expectation.name))
-            return self.fleet.device(endpoint)[expectation.name]
+            return self.fleet.value(self.scenario.devices[subject], expectation.name)
         if subject == "organisation":
             return org.organisation
         kind, _, key = subject.partition(":")

@@ -170,10 +170,6 @@ class Walker:
             raise AssertionError(f"the walker offered an impossible event: {entry}")
         return entry
 
-    def expected(self, endpoint: int) -> dict[str, str]:
-        """Every machine and view of a device as the model has it now."""
-        return self.fleet.device(endpoint)
-
 
 @cache
 def _allowed(machine: str, state: str, trigger: str) -> bool:
