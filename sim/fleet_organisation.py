@@ -14,13 +14,13 @@ from sim.catalogue import RECHECK_KIND, EventType
 from sim.events import Event
 from sim.fleet_state import MASK, SHIFT, FleetState
 from sim.machines import RUNNERS
+from sim.organisation import PROFILE_MACHINES
 from sim.outcomes import (
     APPLIED,
     INCONSISTENT,
     RECORDED,
     UNCHANGED,
 )
-from sim.state import MACHINES
 from sim.step import Change, Move, force
 from sim.trace import DeviceChange, TraceEntry
 from statemachines import ORGANISATION_MACHINES
@@ -45,15 +45,14 @@ class OrganisationEvents(FleetState):
         if not effect.triggers:
             return self._audit(event, etype, record)
         machine, trigger = effect.triggers[0]
+        if etype.scope == "service_profile" and event.service_profile is None:
+            return self._audit(event, etype, record, "no service profile id in the description")
+        holder = org.holder(machine, event.service_profile)
         if etype.scope == "service_profile":
-            if event.service_profile is None:
-                return self._audit(event, etype, record, "no service profile id in the description")
-            holder: dict[str, str] = org.profile(event.service_profile)
             slot, label = machine, f"service_profile:{event.service_profile}:{machine}"
         elif machine == "organisation":
-            holder, slot, label = org.__dict__, "organisation", "organisation"
+            slot, label = machine, machine
         else:
-            holder = org.entities.setdefault(machine, {})
             slot = event.subject or "default"
             label = f"{machine}:{slot}"
         runner = RUNNERS[machine]
@@ -145,7 +144,7 @@ class OrganisationEvents(FleetState):
         forced = force(self.state(key), context, machine, target)
         if forced is None:
             raise ValueError(
-                f"no transition of {machine} leads from {self.state(key)[MACHINES.index(machine)]} to {target}"
+                f"no transition of {machine} leads from {getattr(self.state(key), machine)} to {target}"
             )
         state, changes = forced
         self._devices[key] = self.stepper.pool.index(state) | (member << SHIFT)
@@ -154,10 +153,9 @@ class OrganisationEvents(FleetState):
     def _set_organisation(
         self, machine: str, target: str, org_id: int | None, profile: int | None
     ) -> TraceEntry:
-        org = self._organisation(org_id)
-        holder: dict[str, str] = (
-            org.__dict__ if machine == "organisation" else org.profile(profile or 0)
-        )
+        if machine not in ("organisation", *PROFILE_MACHINES):
+            raise ValueError(f"{machine} is set by its events only")
+        holder = self._organisation(org_id).holder(machine, profile)
         before = holder[machine]
         trigger = RUNNERS[machine].trigger_to(before, target) if before != target else None
         if before != target and trigger is None:

@@ -168,7 +168,7 @@ def organisation_state(setup: OrganisationSetup | None) -> OrganisationState:
     if setup is None:
         return OrganisationState()
     profiles = {pid: dict(switches) for pid, switches in setup.service_profiles.items()}
-    return OrganisationState(setup.organisation, profiles)
+    return OrganisationState({"organisation": setup.organisation}, profiles)
 
 
 def initial_state(data: object, source: str = "initial state") -> InitialState:

@@ -22,12 +22,31 @@ PROFILE_MACHINES = ("data_quota_management", "sms_quota_management")
 class OrganisationState:
     """One organisation: its status, its service profiles and organisation-level entities."""
 
-    organisation: str = RUNNERS["organisation"].initial
+    #: The organisation machine's state, as a one-slot mapping like every other holder.
+    status: dict[str, str] = field(
+        default_factory=lambda: {"organisation": RUNNERS["organisation"].initial}
+    )
     #: profile id -> machine name -> state.
     service_profiles: dict[int, dict[str, str]] = field(default_factory=dict)
     #: machine name -> entity key -> state.
     entities: dict[str, dict[str, str]] = field(default_factory=dict)
     audit: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def organisation(self) -> str:
+        """Active or Blocked."""
+        return self.status["organisation"]
+
+    def holder(self, machine: str, profile_id: int | None = None) -> dict[str, str]:
+        """The mapping a machine's state lives in: the organisation's status, a service
+        profile's switches (``profile_id`` required) or the entities of one kind, by key."""
+        if machine == "organisation":
+            return self.status
+        if machine in PROFILE_MACHINES:
+            if profile_id is None:
+                raise ValueError(f"{machine} belongs to a service profile: name one")
+            return self.profile(profile_id)
+        return self.entities.setdefault(machine, {})
 
     def profile(self, profile_id: int) -> dict[str, str]:
         """The profile's switches, created with the machines' initial states on first use."""

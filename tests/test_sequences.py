@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import ENDPOINT, ORGANISATION, T0, Clock, fleet_with
 
 from sim import Fleet, initial_state
@@ -200,3 +201,17 @@ def test_initial_state_organisation_blocked_makes_new_devices_blocked() -> None:
     fleet = Fleet(initial_state({"organisations": {ORGANISATION: {"organisation": "Blocked"}}}))
     fleet.apply(build_event(42, event_id=1, time=T0, organisation=ORGANISATION, endpoint=5))
     assert fleet.device(5)["connectivity"] == "Blocked"
+
+
+def test_set_state_refuses_what_it_cannot_do() -> None:
+    fleet = fleet_with({"policy": "Blocked"})
+    with pytest.raises(ValueError, match="data_quota_management belongs to a service profile"):
+        fleet.set_state(None, "data_quota_management", "Enabled", organisation=ORGANISATION)
+    with pytest.raises(ValueError, match="user is set by its events only"):
+        fleet.set_state(None, "user", "Verified", organisation=ORGANISATION)
+    with pytest.raises(ValueError, match="no transition of network leads from Detached to Combined Attached"):
+        fleet.set_state(ENDPOINT, "network", "Combined Attached")
+    entry = fleet.set_state(ENDPOINT, "policy", "Unblocked")
+    assert [(c.change.machine, c.change.dest, c.change.trigger) for c in entry.changes] == [
+        ("policy", "Unblocked", "unblock")
+    ]
