@@ -209,7 +209,9 @@ def test_set_state_refuses_what_it_cannot_do() -> None:
         fleet.set_state(None, "data_quota_management", "Enabled", organisation=ORGANISATION)
     with pytest.raises(ValueError, match="user is set by its events only"):
         fleet.set_state(None, "user", "Verified", organisation=ORGANISATION)
-    with pytest.raises(ValueError, match="no transition of network leads from Detached to Combined Attached"):
+    with pytest.raises(
+        ValueError, match="no transition of network leads from Detached to Combined Attached"
+    ):
         fleet.set_state(ENDPOINT, "network", "Combined Attached")
     entry = fleet.set_state(ENDPOINT, "policy", "Unblocked")
     assert [(c.change.machine, c.change.dest, c.change.trigger) for c in entry.changes] == [
