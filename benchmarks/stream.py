@@ -9,7 +9,6 @@ reactivation (9, 8), a GPRS purge (16) or a retransmitted event. Deterministic p
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
@@ -111,8 +110,3 @@ def generate(devices: int, seed: int = 7, organisations: int = 10) -> list[dict[
         event["id"] = 10**10 + number
     retransmitted = [dict(e) for e in rng.sample(events, k=len(events) // 200)]
     return events + retransmitted
-
-
-def stream(devices: int, seed: int = 7) -> Iterator[dict[str, Any]]:
-    """``generate`` as an iterator (for writing files)."""
-    yield from generate(devices, seed)
