@@ -13,10 +13,10 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
-from sim.catalogue import CATALOGUE, KINDS
-from sim.events import Event
-from sim.rules import RULES, preconditions_for
-from sim.state import MACHINES, Context, DeviceState
+from sim.engine.rules import RULES, preconditions_for
+from sim.engine.state import MACHINES, Context, DeviceState
+from sim.events.catalogue import CATALOGUE, KINDS
+from sim.events.parse import Event
 from statemachines import DEVICE_MACHINES
 
 

@@ -30,7 +30,7 @@ import orjson
 from benchmarks.baseline import run_baseline
 from benchmarks.stream import generate
 from sim import Event, Fleet, parse_event
-from sim.replay import read_all, replay_events
+from sim.io.replay import read_all, replay_events
 
 _ORDER = attrgetter("time", "id")
 

@@ -8,15 +8,15 @@ The public Python API lives here; everything else is an implementation detail::
     fleet.device(1001)["connectivity"]       # 'Online', 'Attached', 'Offline' or 'Blocked'
 """
 
-from sim.catalogue import CATALOGUE, EventType, lookup
+from sim.engine.fleet import Fleet
+from sim.engine.initial import DeviceSetup, InitialState, OrganisationSetup, initial_state
+from sim.engine.outcomes import OUTCOMES
+from sim.engine.state import Context, DeviceState
+from sim.engine.trace import TraceEntry
 from sim.errors import DeviceSimError, EventFormatError, InitialStateError, InputError
-from sim.events import Event, parse_event
-from sim.fleet import Fleet
-from sim.initial import DeviceSetup, InitialState, OrganisationSetup, initial_state
-from sim.outcomes import OUTCOMES
-from sim.replay import parse_items, read_all, replay_events
-from sim.state import Context, DeviceState
-from sim.trace import TraceEntry
+from sim.events.catalogue import CATALOGUE, EventType, lookup
+from sim.events.parse import Event, parse_event
+from sim.io.replay import parse_items, read_all, replay_events
 
 __all__ = [
     "CATALOGUE",

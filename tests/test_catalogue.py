@@ -7,9 +7,9 @@ import re
 import pytest
 from conftest import DATA
 
-from sim.builder import build_event
-from sim.catalogue import CATALOGUE, CATEGORIES, KINDS, lookup
-from sim.events import parse_event
+from sim.events.build import build_event
+from sim.events.catalogue import CATALOGUE, CATEGORIES, KINDS, lookup
+from sim.events.parse import parse_event
 
 SEED = (DATA / "event-types.md").read_text()
 SEED_ROWS = {

@@ -14,8 +14,8 @@ import orjson
 import pytest
 from conftest import DATA, ENDPOINT, ORGANISATION, Clock
 
-import sim.replay
-from sim.cli import main
+import sim.io.replay
+from sim.cli.commands import main
 
 DEVICE_KEYS = {
     "sim",
@@ -248,11 +248,11 @@ def test_large_files_are_decoded_in_parallel_with_the_same_result(
     lines = [orjson.dumps(e) for e in events]
     lines.insert(777, b"{broken")
     path.write_bytes(b"\n".join(lines) + b"\n")
-    serial = sim.replay.read_all([str(path)])
-    monkeypatch.setattr(sim.replay, "PARALLEL_BYTES", 1)
-    monkeypatch.setattr(sim.replay, "CHUNK_BYTES", 20_000)
-    assert sim.replay._parallel(str(path)) is not None
-    parallel = sim.replay.read_all([str(path)])
+    serial = sim.io.replay.read_all([str(path)])
+    monkeypatch.setattr(sim.io.replay, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(sim.io.replay, "CHUNK_BYTES", 20_000)
+    assert sim.io.replay._parallel(str(path)) is not None
+    parallel = sim.io.replay.read_all([str(path)])
     assert parallel.events == serial.events
     assert parallel.invalid == serial.invalid
     assert [m.split(" (")[0] for m in parallel.invalid] == [f"{path}:778: not valid JSON"]

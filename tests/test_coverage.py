@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
-from sim.coverage import ALL_RULES
-from sim.machines import RUNNERS
+from sim.cli.commands import main
+from sim.coverage.measure import ALL_RULES
+from sim.engine.machines import RUNNERS
 
 UNIVERSE_STATES = sum(len(r.states) for r in RUNNERS.values())
 UNIVERSE_TRANSITIONS = sum(len(r.moves()) for r in RUNNERS.values())
@@ -83,7 +83,7 @@ def test_cover_writes_a_small_set_that_reaches_everything(
 
 
 def test_cover_paths_are_shortest() -> None:
-    from sim.cover import Action, shortest_path
+    from sim.coverage.generate import Action, shortest_path
 
     path = shortest_path(("move", "sim", "Factory Test", "delete"))
     assert path is not None

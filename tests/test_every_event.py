@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from conftest import ENDPOINT, ORGANISATION, Clock, fleet_with
 
-from sim.catalogue import CATALOGUE
+from sim.events.catalogue import CATALOGUE
 
 ONLINE = {"network": "Combined Attached", "pdp": "Connected"}
 QUOTA = {"data_quota": "Active"}

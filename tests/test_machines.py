@@ -6,9 +6,9 @@ import copy
 
 import pytest
 
-from sim.catalogue import CATALOGUE
-from sim.machines import RUNNERS
-from sim.rules import RULES
+from sim.engine.machines import RUNNERS
+from sim.engine.rules import RULES
+from sim.events.catalogue import CATALOGUE
 from statemachines import ALL_MACHINES, MachineDefinitionError, state_names, trigger_names, validate
 
 # domain.md section 3, verbatim: these names are the scenario vocabulary.

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim import OUTCOMES, Fleet
-from sim.replay import Replay, parse_items, replay_events
+from sim.io.replay import Replay, parse_items, replay_events
 from sim.testing import histories
 from statemachines.network import PS_REGISTERED
 

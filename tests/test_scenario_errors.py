@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
+from sim.cli.commands import main
 
 GOOD_SETUP = """\
 name: x

@@ -14,10 +14,10 @@ import pytest
 import yaml
 from conftest import DATA
 
-from sim.catalogue import CATALOGUE, lookup
-from sim.cli import main
-from sim.loaders import yaml_loader
-from sim.schema import scenario_schema, shipped_schema
+from sim.cli.commands import main
+from sim.events.catalogue import CATALOGUE, lookup
+from sim.io.readers import yaml_loader
+from sim.scenarios.schema import scenario_schema, shipped_schema
 
 ROOT = Path(__file__).parent.parent
 LIBRARY = sorted((ROOT / "scenarios").rglob("*.yaml"))

@@ -6,7 +6,7 @@ import pytest
 from conftest import ENDPOINT, ORGANISATION, T0, Clock, fleet_with
 
 from sim import Fleet, initial_state
-from sim.builder import build_event
+from sim.events.build import build_event
 
 
 def _apply_all(fleet: Fleet, clock: Clock, *steps: tuple) -> list[str]:

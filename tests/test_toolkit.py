@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from examples.test_webhook_consumer import WebhookConsumerMachine
 from examples.webhook_consumer import DeviceTable
 from sim import Fleet, parse_event
-from sim.catalogue import KINDS
-from sim.cli import main
-from sim.initial import initial_state
-from sim.replay import Replay, parse_items, replay_events
+from sim.cli.commands import main
+from sim.engine.initial import initial_state
+from sim.events.catalogue import KINDS
+from sim.io.replay import Replay, parse_items, replay_events
 from sim.testing import IntegrationStateMachine, event_streams, events, scenarios
-from sim.walker import ORGANISATION, PROFILE, Walker
+from sim.testing.walker import ORGANISATION, PROFILE, Walker
 from statemachines.network import PS_REGISTERED
 
 DEVICES = {

@@ -1,0 +1,230 @@
+"""The ``devicesim`` command: one small function per subcommand, each one library call.
+
+``main(argv)`` returns the exit code (0 done, 1 strict failure or failed scenario, 2 usage
+error or unreadable input) and never lets a traceback reach the user: every error the
+package raises on purpose becomes one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import orjson
+
+from sim.cli import render, report
+from sim.coverage.generate import write_cover
+from sim.coverage.measure import coverage_of
+from sim.engine.fleet import Fleet
+from sim.engine.initial import initial_state, suggest
+from sim.engine.outcomes import INCONSISTENT, INVALID
+from sim.errors import DeviceSimError, ScenarioError
+from sim.events.catalogue import lookup, names
+from sim.io.readers import load_document
+from sim.io.replay import StrictStop, read_all, replay_events
+from sim.scenarios import suite
+from sim.scenarios.schema import shipped_schema
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with 2 and one line, as every other usage error here does."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _print_json(document: object) -> None:
+    sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """List the event catalogue."""
+    if args.json:
+        _print_json(render.events_json())
+    else:
+        print(render.events_table())
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Explain one event type: what it does to every machine it drives."""
+    key = " ".join(args.event)
+    etype = lookup(key)
+    if etype is None:
+        print(f"devicesim explain: unknown event {key!r}{suggest(key, names())}", file=sys.stderr)
+        return EXIT_USAGE
+    print(render.explain(etype))
+    return EXIT_OK
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Replay event files and print the final states and outcome counts."""
+    initial = initial_state(load_document(args.initial), args.initial) if args.initial else None
+    fleet = Fleet(initial, lenient=not args.strict, trace=args.trace)
+    try:
+        replay = read_all(args.paths, strict=args.strict, progress=True)
+    except StrictStop as stop:
+        print(
+            f"devicesim replay: {stop} (--strict stops at the first invalid event)", file=sys.stderr
+        )
+        return EXIT_FAILED
+    for message in replay.invalid[:20]:
+        print(f"invalid event: {message}", file=sys.stderr)
+    if len(replay.invalid) > 20:
+        print(f"... and {len(replay.invalid) - 20} more invalid events", file=sys.stderr)
+    replay_events(fleet, replay, progress=True)
+    if args.json:
+        document = fleet.snapshot()
+        if fleet.trace is not None:
+            document["trace"] = [entry.to_json() for entry in fleet.trace]
+        _print_json(document)
+    else:
+        if fleet.trace is not None:
+            for entry in fleet.trace:
+                print(render.trace_line(entry))
+            print()
+        print(render.replay_summary(fleet))
+    failed = fleet.outcomes[INCONSISTENT] or fleet.outcomes[INVALID]
+    return EXIT_FAILED if args.strict and failed else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run scenario files: pytest-style progress, failures with causes, a summary line."""
+    started = time.perf_counter()
+    files = suite.collect(args.paths or ["scenarios"])
+    if not files:
+        print(
+            f"devicesim run: no scenario files (*.yaml, *.yml) under {' '.join(args.paths or ['scenarios'])}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    result = suite.run_all(files, keyword=args.keyword, first_failure=args.exitfirst)
+    seconds = time.perf_counter() - started
+    for message in result.invalid:
+        print(message, file=sys.stderr)
+    if args.junit_xml:
+        Path(args.junit_xml).write_bytes(report.junit_xml(result, seconds))
+    covered = coverage_of(result.results).report() if args.coverage else None
+    if args.json:
+        document = report.as_json(result, seconds)
+        if covered is not None:
+            document["coverage"] = covered
+        _print_json(document)
+    else:
+        _print_run(result, args.explain, seconds)
+        if covered is not None:
+            print(render.coverage_table(covered))
+    if result.invalid:
+        return EXIT_USAGE
+    return EXIT_FAILED if result.failed else EXIT_OK
+
+
+def _print_run(result: suite.SuiteResult, explain: bool, seconds: float) -> None:
+    for outcome in result.results:
+        print(report.progress_line(outcome))
+        if explain:
+            print("\n".join(report.narrate(outcome)))
+    if result.failed:
+        print("\n==== FAILURES ====")
+        print("\n".join(report.failures(result)))
+    print(f"==== {report.summary(result, seconds)} ====")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check scenario files without running them: one line per invalid file."""
+    files = suite.collect(args.paths)
+    invalid = [str(item) for item in suite.load_all(files) if isinstance(item, ScenarioError)]
+    for message in invalid:
+        print(message, file=sys.stderr)
+    print(f"{len(files) - len(invalid)} valid, {len(invalid)} invalid")
+    return EXIT_USAGE if invalid or not files else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of scenario files (for editors)."""
+    print(shipped_schema(), end="")
+    return EXIT_OK
+
+
+def cmd_cover(args: argparse.Namespace) -> int:
+    """Write scenarios that together exercise every transition and rule."""
+    written, missed = write_cover(Path(args.out))
+    for path in written:
+        print(path)
+    for target in missed:
+        print(f"devicesim cover: no path reaches {' '.join(target)}", file=sys.stderr)
+    print(
+        f"{len(written)} scenario files written to {args.out}; check them with: devicesim run {args.out} --coverage"
+    )
+    return EXIT_FAILED if missed else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = _Parser(prog="devicesim", description="Simulate what emnify events do to devices.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    events = commands.add_parser("events", help="list the event catalogue")
+    events.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    events.set_defaults(run=cmd_events)
+    explain = commands.add_parser("explain", help="explain what one event type does")
+    explain.add_argument("event", nargs="+", help="event id or name, e.g. 19 or 'Quota used up'")
+    explain.set_defaults(run=cmd_explain)
+    replay = commands.add_parser("replay", help="replay event files (JSON, JSON array, JSON Lines)")
+    replay.add_argument("paths", nargs="+", metavar="PATH", help="event files; - reads stdin")
+    replay.add_argument(
+        "--strict", action="store_true", help="exit 1 on inconsistent or invalid events"
+    )
+    replay.add_argument("--json", action="store_true", help="print one JSON document")
+    replay.add_argument("--trace", action="store_true", help="also report every event and change")
+    replay.add_argument("--initial", metavar="FILE", help="initial state (YAML or JSON)")
+    replay.set_defaults(run=cmd_replay)
+    run = commands.add_parser("run", help="run scenario files (default: scenarios/)")
+    run.add_argument("paths", nargs="*", metavar="PATH", help="scenario files or folders")
+    run.add_argument(
+        "-k", dest="keyword", metavar="EXPR", help="only scenarios whose path, name or tags match"
+    )
+    run.add_argument("-x", "--exitfirst", action="store_true", help="stop after the first failure")
+    run.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report")
+    run.add_argument("--json", action="store_true", help="print one JSON document")
+    run.add_argument("--explain", action="store_true", help="narrate every step")
+    run.add_argument(
+        "--coverage", action="store_true", help="report the states, transitions and rules exercised"
+    )
+    run.set_defaults(run=cmd_run)
+    validate = commands.add_parser("validate", help="check scenario files without running them")
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
+    validate.set_defaults(run=cmd_validate)
+    cover = commands.add_parser(
+        "cover", help="write scenarios exercising every transition and rule"
+    )
+    cover.add_argument("--out", required=True, metavar="DIR", help="folder for the scenario files")
+    cover.set_defaults(run=cmd_cover)
+    schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
+    schema.set_defaults(run=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        code: int = args.run(args)
+        return code
+    except _UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except DeviceSimError as exc:
+        print(f"devicesim: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,163 @@
+"""Turning catalogue entries and fleet state into text for people: tables and explanations.
+
+Plain aligned text, no colours: it is read in terminals, pasted into tickets and diffed in CI.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from sim.engine.fleet import Fleet
+from sim.engine.machines import RUNNERS
+from sim.engine.outcomes import OUTCOMES
+from sim.engine.rules import PRECONDITIONS, rules_reading
+from sim.engine.state import MACHINES, VIEWS
+from sim.engine.trace import TraceEntry, format_time
+from sim.events.catalogue import CATALOGUE, Effect, EventType
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """Columns padded to their widest cell."""
+    cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def events_table() -> str:
+    """The catalogue as ``devicesim events`` prints it."""
+    rows = []
+    for etype in CATALOGUE.values():
+        triggers = sorted({f"{m}.{t}" for e in etype.effects.values() for m, t in e.triggers})
+        rows.append((etype.id, etype.name, etype.category, etype.scope, ", ".join(triggers) or "-"))
+    return table(("id", "name", "category", "scope", "drives"), rows)
+
+
+def events_json() -> list[dict[str, object]]:
+    """The catalogue as ``devicesim events --json`` prints it."""
+    return [
+        {
+            "id": etype.id,
+            "name": etype.name,
+            "category": etype.category,
+            "scope": etype.scope,
+            "explanation": etype.explanation,
+            "variants": {
+                name or "default": {
+                    "when": effect.when,
+                    "triggers": [{"machine": m, "trigger": t} for m, t in effect.triggers],
+                    "sets": {k: v for k, v in effect.sets},
+                    "rejected": effect.rejected,
+                }
+                for name, effect in etype.effects.items()
+            },
+        }
+        for etype in CATALOGUE.values()
+    ]
+
+
+def _moves(machine: str, trigger: str, indent: str) -> list[str]:
+    moves = [(s, d) for s, f, d in RUNNERS[machine].moves() if f == trigger]
+    lines = [f"{indent}{machine} ({trigger}):"]
+    lines += [f"{indent}  {s} -> {d}" + ("  (no change)" if d == s else "") for s, d in moves]
+    allowed = {s for s, _ in moves}
+    lines += [f"{indent}  {s} -> inconsistent" for s in RUNNERS[machine].states if s not in allowed]
+    return lines
+
+
+def _effect(name: str, effect: Effect) -> list[str]:
+    lines = [f"  variant {name}: {effect.when}"] if name else []
+    indent = "    " if name else "  "
+    if effect.rejected:
+        lines.append(f"{indent}outcome: rejected (the platform refused the request)")
+    for machine, trigger in effect.triggers:
+        lines += _moves(machine, trigger, indent)
+    lines += [f"{indent}sets {attribute} = {value}" for attribute, value in effect.sets]
+    if not effect.triggers and not effect.sets and not effect.rejected:
+        lines.append(f"{indent}no state changes: recorded in the organisation's audit trail")
+    return lines
+
+
+def explain(etype: EventType) -> str:
+    """Everything an event type can do, as ``devicesim explain`` prints it."""
+    lines = [f"{etype.id} {etype.name}", f"  category: {etype.category}"]
+    lines += [f"  scope: {etype.scope}", "", f"  {etype.explanation}", ""]
+    touched: set[str] = set()
+    for name, effect in etype.effects.items():
+        lines += _effect(name, effect)
+        touched |= {m for m, _ in effect.triggers} | {a for a, _ in effect.sets}
+    needs = [p for p in PRECONDITIONS if any(kind[0] == etype.id for kind in p.kinds)]
+    if needs:
+        lines += ["", "  needs (else inconsistent):"]
+        lines += [f"    {p.name}: {p.text}" for p in needs]
+    rules = rules_reading(touched)
+    if rules:
+        lines += ["", "  can set off rules:"] + [f"    {r.name}: {r.text}" for r in rules]
+    return "\n".join(lines)
+
+
+def replay_summary(fleet: Fleet, limit: int = 50) -> str:
+    """Final device states (the first ``limit``), connectivity totals and outcome counts."""
+    keys = list(fleet.endpoints())
+    columns = (*MACHINES, *VIEWS)
+    described = ((key, fleet.device(key)) for key in keys[:limit])
+    rows = [(key, *(device[c] for c in columns)) for key, device in described]
+    parts = [table(("endpoint", *columns), rows)] if rows else ["no devices"]
+    if len(keys) > limit:
+        parts.append(f"... and {len(keys) - limit} more devices (--json prints all)")
+    seen = Counter(fleet.device(key)["connectivity"] for key in keys)
+    parts.append("")
+    parts.append(f"{len(keys)} devices: " + ", ".join(f"{n} {k}" for k, n in sorted(seen.items())))
+    parts.append("outcomes: " + ", ".join(f"{fleet.outcomes[o]} {o}" for o in OUTCOMES))
+    return "\n".join(parts)
+
+
+def trace_line(entry: TraceEntry) -> str:
+    """One event of a trace on one line, its changes and warnings indented below it."""
+    who = f" endpoint {entry.endpoint}" if entry.endpoint is not None else ""
+    tag = " (synthesised)" if entry.synthesised else ""
+    lines = [
+        f"{format_time(entry.time) or '-'}  #{entry.id if entry.id is not None else '-'}  "
+        f"{entry.type_id} {entry.type_name}{tag}{who}: {entry.outcome}"
+    ]
+    for item in entry.changes:
+        change = item.change
+        where = (
+            f"endpoint {item.endpoint} "
+            if item.endpoint is not None and item.endpoint != entry.endpoint
+            else ""
+        )
+        because = "" if change.cause == "event" else f"  [{change.cause}: {change.reason}]"
+        lines.append(f"    {where}{change.machine}: {change.source} -> {change.dest}{because}")
+    lines += [f"    warning: {w}" for w in entry.warnings]
+    lines += [f"    note: {n}" for n in entry.notes]
+    return "\n".join(lines)
+
+
+def percent(part: dict[str, Any]) -> str:
+    """``12/14 (86%)``."""
+    share = 100 * part["covered"] / part["total"] if part["total"] else 100.0
+    return f"{part['covered']}/{part['total']} ({share:.0f}%)"
+
+
+def coverage_table(report: dict[str, Any]) -> str:
+    """The coverage table and what was missed, as ``devicesim run --coverage`` prints it."""
+    rows = [
+        (name, percent(m["states"]), percent(m["transitions"]), percent(m["rules"]))
+        for name, m in report["machines"].items()
+    ]
+    total = report["total"]
+    rows.append(
+        ("total", percent(total["states"]), percent(total["transitions"]), percent(total["rules"]))
+    )
+    lines = [table(("machine", "states", "transitions", "rules"), rows)]
+    for name, machine in report["machines"].items():
+        for part in ("states", "transitions", "rules"):
+            if machine[part]["missed"]:
+                lines.append(f"missed {name} {part}: " + ", ".join(machine[part]["missed"]))
+    return "\n".join(lines)

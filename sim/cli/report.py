@@ -1,0 +1,104 @@
+"""How scenario runs are shown: pytest-style progress and summary, JSON, JUnit XML, narration."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from typing import Any
+
+from sim.cli.render import trace_line
+from sim.scenarios.runner import Result
+from sim.scenarios.suite import SuiteResult
+
+
+def progress_line(result: Result) -> str:
+    """One line per scenario as it finishes: its path and a dot, or an F."""
+    return f"{result.scenario.path} {'.' if result.passed else 'F'}"
+
+
+def failures(suite: SuiteResult) -> list[str]:
+    """The FAILURES section: per failed scenario, its failures with their causes."""
+    lines: list[str] = []
+    for result in suite.failed:
+        lines.append(f"____ {result.scenario.name} ({result.scenario.path}) ____")
+        for failure in result.failures:
+            lines += failure.lines()
+        lines.append("")
+    return lines
+
+
+def summary(suite: SuiteResult, seconds: float) -> str:
+    """The closing line: counts and time, as pytest prints it."""
+    parts = [f"{len(suite.results) - len(suite.failed)} passed", f"{len(suite.failed)} failed"]
+    if suite.invalid:
+        parts.append(f"{len(suite.invalid)} invalid")
+    if suite.deselected:
+        parts.append(f"{suite.deselected} deselected")
+    return f"{', '.join(parts)} in {seconds:.2f}s"
+
+
+def narrate(result: Result) -> list[str]:
+    """Every step of a scenario: what it did, which machines changed and why."""
+    lines = [f"{result.scenario.path}: {result.scenario.name}"]
+    for report in result.steps:
+        lines.append(f"  step {report.step.number}: {report.step.label}")
+        for entry in report.entries:
+            lines += ["    " + line for line in trace_line(entry).splitlines()]
+    return lines
+
+
+def as_json(suite: SuiteResult, seconds: float) -> dict[str, Any]:
+    """The ``devicesim run --json`` document."""
+    return {
+        "scenarios": [
+            {
+                "path": str(r.scenario.path),
+                "name": r.scenario.name,
+                "tags": r.scenario.tags,
+                "passed": r.passed,
+                "seconds": round(r.seconds, 6),
+                "failures": [
+                    {"where": f.where, "step": f.step, "message": f.message, "causes": f.causes}
+                    for f in r.failures
+                ],
+            }
+            for r in suite.results
+        ],
+        "invalid": suite.invalid,
+        "summary": {
+            "passed": len(suite.results) - len(suite.failed),
+            "failed": len(suite.failed),
+            "invalid": len(suite.invalid),
+            "deselected": suite.deselected,
+            "seconds": round(seconds, 3),
+        },
+    }
+
+
+def junit_xml(suite: SuiteResult, seconds: float) -> bytes:
+    """A JUnit XML report: one testcase per scenario, one error per invalid file."""
+    root = ElementTree.Element(
+        "testsuite",
+        name="devicesim",
+        tests=str(len(suite.results) + len(suite.invalid)),
+        failures=str(len(suite.failed)),
+        errors=str(len(suite.invalid)),
+        time=f"{seconds:.3f}",
+    )
+    for result in suite.results:
+        case = ElementTree.SubElement(
+            root,
+            "testcase",
+            classname=str(result.scenario.path),
+            name=result.scenario.name,
+            time=f"{result.seconds:.6f}",
+        )
+        if result.failures:
+            failure = ElementTree.SubElement(case, "failure", message=result.failures[0].message)
+            failure.text = "\n".join(line for f in result.failures for line in f.lines())
+    for message in suite.invalid:
+        case = ElementTree.SubElement(
+            root, "testcase", classname=message.split(":", 1)[0], name="validate"
+        )
+        ElementTree.SubElement(case, "error", message=message)
+    document: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document

@@ -1,0 +1,1 @@
+"""Coverage: measuring what runs exercised, and generating covering scenarios."""

@@ -1,0 +1,1 @@
+"""The engine: device state, rules, steps, the fleet. Pure: no I/O."""

@@ -1,0 +1,125 @@
+"""The cross-machine rules (domain.md section 4) in one declarative table.
+
+Two kinds of rule live here. ``RULES`` restore what must always hold after any event: a device
+without network access is detached with no data session; a data session needs data service and
+a packet-switched registration. ``PRECONDITIONS`` say what an event needs in order to be
+possible at all; an event that breaks one is ``inconsistent``. Change a decision here and the
+whole simulator, its explanations and its coverage report follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from sim.engine.state import Context, DeviceState, data_service, network_access_denial
+from statemachines import network, pdp
+
+Check = Callable[[DeviceState, Context], "str | None"]
+
+
+class Rule(NamedTuple):
+    """When ``broken`` returns a reason, fire ``effects`` (machine, trigger) in order."""
+
+    name: str
+    text: str
+    broken: Check
+    effects: tuple[tuple[str, str], ...]
+    #: Machines and attributes whose change can break the rule.
+    reads: frozenset[str]
+
+
+class Precondition(NamedTuple):
+    """An event of one of ``kinds`` (type id, variant) needs ``broken`` to return None."""
+
+    name: str
+    text: str
+    kinds: frozenset[tuple[int, str]]
+    broken: Check
+
+
+def _data_denied(state: DeviceState, context: Context) -> str | None:
+    verdict, reason = data_service(state, context)
+    return reason if verdict == "Denied" else None
+
+
+def _session_without_ps(state: DeviceState, context: Context) -> str | None:
+    if state.pdp == pdp.CONNECTED and state.network not in network.PS_REGISTERED:
+        return f"network is {state.network}"
+    return None
+
+
+def _no_ps_registration(state: DeviceState, context: Context) -> str | None:
+    return None if state.network in network.PS_REGISTERED else f"network is {state.network}"
+
+
+def _assigned(state: DeviceState, context: Context) -> str | None:
+    return "the SIM is still assigned" if state.sim_assignment == "Assigned" else None
+
+
+_ACCESS = frozenset({"sim", "sim_assignment", "endpoint", "policy", "organisation"})
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "network_access",
+        "Network access needs the SIM Activated or in Factory Test, the SIM assigned, the "
+        "endpoint Enabled, its policy Unblocked and the organisation Active; without it the data "
+        "session ends and the device is detached.",
+        network_access_denial,
+        (("pdp", "cut_off"), ("network", "detach")),
+        _ACCESS,
+    ),
+    Rule(
+        "data_service",
+        "A data session needs data service: under data quota management an Active quota, or an "
+        "Exhausted one with action Throttle; when data service is lost the session ends.",
+        _data_denied,
+        (("pdp", "cut_off"),),
+        _ACCESS
+        | {"data_quota", "data_quota_action", "data_quota_managed", "data_quota_management"},
+    ),
+    Rule(
+        "ps_registration",
+        "A data session needs a packet-switched registration: purging it ends the session.",
+        _session_without_ps,
+        (("pdp", "cut_off"),),
+        frozenset({"network", "pdp"}),
+    ),
+)
+
+PRECONDITIONS: tuple[Precondition, ...] = (
+    Precondition(
+        "registration_needs_access",
+        "a network registration needs network access",
+        frozenset({(1, ""), (2, "")}),
+        network_access_denial,
+    ),
+    Precondition(
+        "session_needs_data_service",
+        "an accepted data session needs data service",
+        frozenset({(3, "accepted")}),
+        _data_denied,
+    ),
+    Precondition(
+        "session_needs_ps_registration",
+        "an accepted data session needs a packet-switched registration",
+        frozenset({(3, "accepted")}),
+        _no_ps_registration,
+    ),
+    Precondition(
+        "delete_needs_release",
+        "a SIM still assigned to an endpoint cannot be deleted",
+        frozenset({(10, "")}),
+        _assigned,
+    ),
+)
+
+
+def rules_reading(names: set[str]) -> list[Rule]:
+    """The rules a change of any of ``names`` (machines or attributes) can set off."""
+    return [rule for rule in RULES if rule.reads & names]
+
+
+def preconditions_for(kind: tuple[int, str]) -> list[Precondition]:
+    """The preconditions an event of this kind must meet."""
+    return [p for p in PRECONDITIONS if kind in p.kinds]

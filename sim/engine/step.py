@@ -1,0 +1,262 @@
+"""One device step: state + context + event kind -> new state, outcome, changes with causes.
+
+``reference_step`` is the definition: it asks the ``transitions`` machines for every move,
+checks the preconditions, applies the event's attributes and then the cross-machine rules
+until nothing changes. It is pure, so ``Stepper`` memoises it per (state, context, kind): that
+memo is the engine's fast path, derived from the same tables and equal to them by
+construction (and by a property test that runs both).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sim.engine.machines import RUNNERS
+from sim.engine.outcomes import APPLIED, INCONSISTENT, RECORDED, REJECTED, UNCHANGED
+from sim.engine.rules import RULES, preconditions_for
+from sim.engine.state import UNKNOWN, Context, DeviceState, Interner, data_service, replaced
+from sim.events.catalogue import CATALOGUE, KINDS, RECHECK_KIND, REJECTION_REASONS, Effect
+
+Kind = tuple[int, str]
+RECHECK: Kind = KINDS[RECHECK_KIND]
+
+_NOTES = {
+    "data_quota_managed": "inferred: data quota management applies to this device",
+    "sms_quota_managed": "inferred: SMS quota management applies to this device",
+}
+_MANAGEMENT = {
+    "data_quota_managed": "data_quota_management",
+    "sms_quota_managed": "sms_quota_management",
+}
+#: Attributes whose change is a change of the device (the inferences are notes, not changes).
+_STATE_ATTRIBUTES = ("data_quota_action",)
+
+
+class Change(NamedTuple):
+    """One state change and its cause: ``event``, or ``rule:<name>`` with the rule's reason."""
+
+    machine: str
+    source: str
+    dest: str
+    cause: str
+    reason: str = ""
+    trigger: str = ""
+
+
+#: A transition of a table used by a step: (machine, source state, trigger). No-ops count.
+Move = tuple[str, str, str]
+
+
+class Step(NamedTuple):
+    """The result of one step. ``state_id`` is the new state's number in the stepper's pool
+    (-1 until a stepper interns it)."""
+
+    state: DeviceState
+    state_id: int
+    outcome: str
+    changes: tuple[Change, ...]
+    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
+    #: Every transition used, for coverage.
+    moves: tuple[Move, ...] = ()
+    #: Rules that changed something and preconditions that refused the event, by name.
+    checks: tuple[str, ...] = ()
+
+
+def effect_of(kind: Kind) -> Effect:
+    """The effect of an event kind; the recheck kind has none."""
+    if kind == RECHECK:
+        return Effect()
+    return CATALOGUE[kind[0]].effects[kind[1]]
+
+
+def _fire(state: DeviceState, machine: str, trigger: str, follow: bool) -> tuple[str, str | None]:
+    runner = RUNNERS[machine]
+    value: str = getattr(state, machine)
+    moved = runner.fire(value, trigger)
+    if moved is not None:
+        return moved, None
+    problem = f"{machine} cannot '{trigger}' from {value}"
+    if follow and value not in runner.finals:
+        return runner.reported_state(trigger) or value, problem
+    return value, problem
+
+
+def apply_rules(state: DeviceState, context: Context) -> tuple[DeviceState, list[Change]]:
+    """Fire the cross-machine rules until none changes anything more."""
+    changes: list[Change] = []
+    fired = True
+    while fired:
+        fired = False
+        for rule in RULES:
+            reason = rule.broken(state, context)
+            if reason is None:
+                continue
+            for machine, trigger in rule.effects:
+                value = getattr(state, machine)
+                moved = RUNNERS[machine].fire(value, trigger)
+                if moved is not None and moved != value:
+                    state = replaced(state, machine, moved)
+                    changes.append(
+                        Change(machine, value, moved, f"rule:{rule.name}", reason, trigger)
+                    )
+                    fired = True
+    return state, changes
+
+
+def force(
+    state: DeviceState, context: Context, machine: str, target: str
+) -> tuple[DeviceState, list[Change]] | None:
+    """Move one machine to ``target`` by the transition its table has for that, then apply
+    the rules; None when no transition leads there. For changes the platform reports with
+    no event (a policy unblocked, an organisation unblocked)."""
+    before = getattr(state, machine)
+    if before == target:
+        return state, []
+    trigger = RUNNERS[machine].trigger_to(before, target)
+    if trigger is None:
+        return None
+    after, rule_changes = apply_rules(replaced(state, machine, target), context)
+    return after, [Change(machine, before, target, "set", "", trigger), *rule_changes]
+
+
+class _Draft:
+    """The step being built: the moving state and what it has collected so far."""
+
+    def __init__(self, state: DeviceState) -> None:
+        self.state = state
+        self.changes: list[Change] = []
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+        self.notes: list[str] = []
+        self.moves: list[Move] = []
+
+    def fire(self, machine: str, trigger: str, follow: bool) -> None:
+        before = getattr(self.state, machine)
+        moved, problem = _fire(self.state, machine, trigger, follow)
+        if problem:
+            self.problems.append(problem)
+        else:
+            self.moves.append((machine, before, trigger))
+        if moved != before:
+            self.changes.append(Change(machine, before, moved, "event", "", trigger))
+            self.state = replaced(self.state, machine, moved)
+
+    def set(self, attribute: str, value: object, context: Context) -> None:
+        before = getattr(self.state, attribute)
+        if before == value:
+            return
+        self.state = replaced(self.state, attribute, value)
+        if attribute in _STATE_ATTRIBUTES:
+            self.changes.append(Change(attribute, str(before), str(value), "event"))
+            return
+        management = _MANAGEMENT[attribute]
+        if getattr(context, management) == UNKNOWN:
+            self.notes.append(_NOTES[attribute])
+        elif getattr(context, management) == "Disabled":
+            self.warnings.append(
+                "the platform sends this only under quota management, "
+                f"but the device's service profile has {management} Disabled"
+            )
+
+
+def reference_step(state: DeviceState, context: Context, kind: Kind, follow: bool) -> Step:
+    """Apply one event kind to one device, asking ``transitions`` for every move."""
+    effect = effect_of(kind)
+    draft = _Draft(state)
+    broken = [
+        (p, reason)
+        for p in preconditions_for(kind)
+        if (reason := p.broken(state, context)) is not None
+    ]
+    draft.problems = [f"{p.text}: {reason}" for p, reason in broken]
+    refused = tuple(p.name for p, _ in broken)
+    for machine, trigger in effect.triggers:
+        draft.fire(machine, trigger, follow)
+    for attribute, value in effect.sets:
+        draft.set(attribute, value, context)
+    if draft.problems and not follow:
+        return Step(state, -1, INCONSISTENT, (), tuple(draft.problems), (), checks=refused)
+    if effect.rejected and data_service(draft.state, context)[0] != "Denied":
+        reason = REJECTION_REASONS[kind[1].partition(":")[2]]
+        draft.warnings.append(f"the platform refused a data session the model allows ({reason})")
+    moved, rule_changes = apply_rules(draft.state, context)
+    changes = (*draft.changes, *rule_changes)
+    if draft.problems:
+        outcome = INCONSISTENT
+    elif effect.rejected:
+        outcome = REJECTED
+    elif kind != RECHECK and not (effect.triggers or effect.sets):
+        outcome = RECORDED
+    else:
+        outcome = APPLIED if changes else UNCHANGED
+    moves = (*draft.moves, *((c.machine, c.source, c.trigger) for c in rule_changes))
+    checks = (*refused, *dict.fromkeys(c.cause.removeprefix("rule:") for c in rule_changes))
+    return Step(
+        moved,
+        -1,
+        outcome,
+        changes,
+        (*draft.problems, *draft.warnings),
+        tuple(draft.notes),
+        moves,
+        checks,
+    )
+
+
+#: How a memo key packs (state id, context id, kind id) into one integer.
+CONTEXT_SHIFT = 8
+STATE_SHIFT = 16
+
+
+class Stepper:
+    """Steps devices stored as state ids, memoising ``reference_step``.
+
+    States and contexts are interned to small integers and kinds are numbered by the
+    catalogue, so a memo key is one integer: ``state << 16 | context << 8 | kind``.
+    ``follow`` is the lenient mode: follow an impossible event to the state it reports (never
+    out of a final state) instead of leaving the device as it was.
+    """
+
+    def __init__(self, *, follow: bool = True, memo: bool = True) -> None:
+        self.follow = follow
+        self.pool: Interner[DeviceState] = Interner()
+        self._contexts: Interner[Context] = Interner()
+        #: Contexts by number (read on the hot path).
+        self.contexts = self._contexts.values
+        #: The memo itself: the engine reads it directly on its hot path.
+        self.memo: dict[int, Step] = {}
+        self._keep = memo
+
+    @classmethod
+    def shared(cls, *, follow: bool) -> Stepper:
+        """The process-wide stepper of a mode: fleets built one after another (scenarios,
+        generated tests) then reuse each other's memo instead of asking ``transitions`` again.
+        Interning only ever appends, so sharing is safe within one thread."""
+        found = _SHARED.get(follow)
+        if found is None:
+            found = _SHARED[follow] = cls(follow=follow)
+        return found
+
+    def context_id(self, context: Context) -> int:
+        """The number of a context, interning it on first sight."""
+        return self._contexts.index(context)
+
+    def step(self, state_id: int, context_id: int, kind_id: int) -> Step:
+        """Apply kind ``kind_id`` to the device state ``state_id`` in context ``context_id``."""
+        key = (state_id << STATE_SHIFT) | (context_id << CONTEXT_SHIFT) | kind_id
+        return self.memo.get(key) or self.compute(key)
+
+    def compute(self, key: int) -> Step:
+        """Compute a step with the ``transitions`` machines (and remember it, unless off)."""
+        state = self.pool.values[key >> STATE_SHIFT]
+        context = self.contexts[(key >> CONTEXT_SHIFT) & 0xFF]
+        kind = KINDS[key & 0xFF]
+        done = reference_step(state, context, kind, self.follow)
+        found = done._replace(state_id=self.pool.index(done.state))
+        if self._keep:
+            self.memo[key] = found
+        return found
+
+
+_SHARED: dict[bool, Stepper] = {}

@@ -1,0 +1,1 @@
+"""Events: the catalogue of event types, reading payloads, and building them."""

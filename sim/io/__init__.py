@@ -1,0 +1,1 @@
+"""Input: reading event files and documents, and replaying them."""

@@ -1,0 +1,288 @@
+"""Running a scenario: drive a fleet step by step and check every expectation.
+
+Each step's event is built as the platform would send it and applied through the same parser
+and engine as a real replay. A failing expectation reports where it was written, expected vs
+actual, and the causes behind the actual state (the steps and rules that last changed it).
+The first failing step ends the scenario: later states would only repeat the same story.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any
+
+from sim.engine.fleet import Fleet
+from sim.engine.machines import RUNNERS
+from sim.engine.outcomes import INCONSISTENT, INVALID
+from sim.engine.state import VIEWS, refusal_reason, view_reason
+from sim.engine.step import Change
+from sim.engine.trace import TraceEntry
+from sim.errors import DeviceSimError
+from sim.events.build import build_event, timestamp
+from sim.events.catalogue import CATALOGUE
+from sim.io.readers import read_events
+from sim.io.replay import Replay, parse_items
+from sim.scenarios.model import Expectation, Scenario, Step
+from sim.scenarios.steps import AUTO_REASON
+
+
+@dataclass
+class Failure:
+    """One failed check: where it was written, what was wrong, and why the state is what it is."""
+
+    where: str
+    step: int | None
+    message: str
+    causes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The failure as the CLI and the pytest plugin print it."""
+        head = f"{self.where}: " + (f"step {self.step}: " if self.step else "") + self.message
+        return [head, *(f"    because {cause}" for cause in self.causes)]
+
+
+@dataclass
+class StepReport:
+    """What one step did: its trace entries (the event and anything it set off)."""
+
+    step: Step
+    entries: list[TraceEntry]
+
+
+@dataclass
+class Result:
+    """The outcome of one scenario."""
+
+    scenario: Scenario
+    failures: list[Failure] = field(default_factory=list)
+    steps: list[StepReport] = field(default_factory=list)
+    seconds: float = 0.0
+    #: Everything the fleet did, set-up included: what coverage counts.
+    trace: list[TraceEntry] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """True when every check held."""
+        return not self.failures
+
+
+class _Run:
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.fleet = Fleet(scenario.initial, lenient=not scenario.strict, trace=True)
+        self.now = scenario.start
+        self.next_id = 1
+        self.step_of: list[int] = []
+        self.result = Result(scenario)
+
+    @property
+    def trace(self) -> list[TraceEntry]:
+        assert self.fleet.trace is not None
+        return self.fleet.trace
+
+    def start(self) -> None:
+        self.fleet.advance_to(self.scenario.start)
+        for (alias, quota), moment in self.scenario.expiries.items():
+            self.fleet.schedule_expiry(self.scenario.devices[alias], quota, moment)
+        self._mark(0)
+
+    def _mark(self, number: int) -> None:
+        self.step_of += [number] * (len(self.trace) - len(self.step_of))
+
+    def run_step(self, step: Step) -> bool:
+        before = len(self.trace)
+        try:
+            ACTIONS[step.action](self, step)
+        except (ValueError, DeviceSimError) as exc:  # an impossible set, an unreadable file
+            self.result.failures.append(Failure(step.where, step.number, str(exc)))
+            return False
+        self._mark(step.number)
+        entries = self.trace[before:]
+        self.result.steps.append(StepReport(step, entries))
+        self._check_outcome(step, entries)
+        for expectation in step.expect:
+            self._check(expectation, step.number)
+        return not self.result.failures
+
+    def _event(self, step: Step) -> None:
+        assert step.type_id is not None
+        self.now += step.after
+        scope = CATALOGUE[step.type_id].scope
+        endpoint = (
+            self.scenario.devices[step.device] if scope == "endpoint" and step.device else None
+        )
+        variant = step.variant
+        if variant == f"rejected:{AUTO_REASON}":
+            variant = f"rejected:{self._reason(endpoint)}"
+        quota: dict[str, Any] = {"volume": step.quota["volume"]} if "volume" in step.quota else {}
+        if "expiry" in step.quota:
+            quota["expiryDate"] = timestamp(self.now + step.quota["expiry"])
+        event = build_event(
+            step.type_id, event_id=self._id(), time=self.now, organisation=self.scenario.organisation,
+            endpoint=endpoint, variant=variant, quota=quota,
+            service_profile=self.scenario.profiles.get(step.service_profile or ""), subject=step.subject,
+        )  # fmt: skip
+        self.fleet.apply(event)
+
+    def _reason(self, endpoint: int | None) -> str:
+        """The reason the platform would give for refusing a data session now."""
+        if endpoint is None:
+            return "other"
+        return refusal_reason(self.fleet.state(endpoint), self.fleet.context(endpoint))
+
+    def _id(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+    def _event_json(self, step: Step) -> None:
+        assert step.event_json is not None
+        self.now += step.after
+        event = {"id": self._id(), "timestamp": timestamp(self.now)} | step.event_json
+        self.fleet.apply(event)
+
+    def _events_file(self, step: Step) -> None:
+        assert step.events_file is not None
+        source, items = read_events(str(step.events_file))
+        parsed = Replay()
+        parse_items(
+            items,
+            parsed.events,
+            lambda at, why: parsed.invalid.append(f"{source.where(at)}: {why}"),
+        )
+        for message in parsed.invalid:
+            self.fleet.reject_invalid(message)
+        for event in sorted(parsed.events, key=attrgetter("time", "id")):
+            self.fleet.apply(event)
+            self.now = max(self.now, event.time)
+
+    def _wait(self, step: Step) -> None:
+        self.now += step.seconds
+        self.fleet.advance_to(self.now)
+
+    def _set(self, step: Step) -> None:
+        for machine, state in step.sets.items():
+            endpoint = self.scenario.devices[step.device] if step.device else None
+            profile = self.scenario.profiles.get(step.service_profile or "")
+            self.fleet.set_state(
+                endpoint, machine, state, organisation=self.scenario.organisation, profile=profile
+            )
+
+    def _check_outcome(self, step: Step, entries: list[TraceEntry]) -> None:
+        events = [e for e in entries if not e.synthesised]
+        if step.outcome is not None:
+            if not events:
+                self.result.failures.append(
+                    Failure(
+                        step.outcome_where,
+                        step.number,
+                        f"expected outcome {step.outcome}, but no event was applied",
+                    )
+                )
+            elif events[0].outcome != step.outcome:
+                why = [*events[0].warnings, *events[0].notes]
+                self.result.failures.append(
+                    Failure(
+                        step.outcome_where,
+                        step.number,
+                        f"expected outcome {step.outcome}, got {events[0].outcome}",
+                        why,
+                    )
+                )
+            return
+        bad = [e for e in events if e.outcome in (INCONSISTENT, INVALID)]
+        if bad and self.scenario.strict:
+            self.result.failures.append(
+                Failure(
+                    step.where,
+                    step.number,
+                    f"unexpected {bad[0].outcome} event ({bad[0].type_name}) in strict mode",
+                    list(bad[0].warnings),
+                )
+            )
+
+    def _actual(self, expectation: Expectation) -> str:
+        org = self.fleet.organisations[self.scenario.organisation]
+        subject = expectation.subject
+        if subject in self.scenario.devices:
+            return self.fleet.value(self.scenario.devices[subject], expectation.name)
+        if subject == "organisation":
+            return org.organisation
+        kind, _, key = subject.partition(":")
+        if kind == "profile":
+            return org.profile(self.scenario.profiles[key])[expectation.name]
+        return org.entities.get(kind, {}).get(key, RUNNERS[kind].initial)
+
+    def _check(self, expectation: Expectation, step: int | None) -> None:
+        actual = self._actual(expectation)
+        if actual != expectation.state:
+            message = (
+                f"expected {_who(expectation)}{expectation.name} {expectation.state}, got {actual}"
+            )
+            self.result.failures.append(
+                Failure(expectation.where, step, message, self._causes(expectation))
+            )
+
+    def _causes(self, expectation: Expectation) -> list[str]:
+        """The last changes behind the actual state (newest first), and a view's reason."""
+        endpoint = self.scenario.devices.get(expectation.subject)
+        is_view = expectation.name in VIEWS
+        found = []
+        if endpoint is not None and is_view:
+            state, context = self.fleet.state(endpoint), self.fleet.context(endpoint)
+            found.append(
+                f"{expectation.name} is {self._actual(expectation)}: {view_reason(expectation.name, state, context)}"
+            )
+        for index in range(len(self.trace) - 1, -1, -1):
+            entry = self.trace[index]
+            for item in entry.changes:
+                if item.endpoint == endpoint and (
+                    is_view or item.change.machine == expectation.name
+                ):
+                    found.append(_cause(self.step_of[index], entry, item.change))
+            if len(found) >= 3:
+                break
+        return found[:3] or ["it has not changed since the scenario started (the set-up state)"]
+
+    def finish(self) -> Result:
+        for expectation in self.scenario.expect:
+            self._check(expectation, None)
+        return self.result
+
+
+def _who(expectation: Expectation) -> str:
+    return (
+        ""
+        if ":" not in expectation.subject and expectation.subject != "organisation"
+        else f"{expectation.subject} "
+    )
+
+
+def _cause(step: int, entry: TraceEntry, change: Change) -> str:
+    by = "the event" if change.cause == "event" else change.cause
+    if change.reason:
+        by += f" ({change.reason})"
+    where = f"step {step} ({entry.type_name})" if step else f"set-up ({entry.type_name})"
+    return f"{where}: {change.machine} {change.source} -> {change.dest}, by {by}"
+
+
+ACTIONS = {
+    "event": _Run._event,
+    "event_json": _Run._event_json,
+    "events_file": _Run._events_file,
+    "wait": _Run._wait,
+    "set": _Run._set,
+}
+
+
+def run_scenario(scenario: Scenario) -> Result:
+    """Run every step (up to the first failing one) and the final checks."""
+    started = time.perf_counter()
+    run = _Run(scenario)
+    run.start()
+    if all(run.run_step(step) for step in scenario.steps):
+        run.finish()
+    run.result.seconds = time.perf_counter() - started
+    run.result.trace = run.trace
+    return run.result

@@ -1,0 +1,58 @@
+"""The names scenario authors may write: machines, views, their states, durations, times.
+
+Kept in one place so that validation, did-you-mean suggestions, the JSON Schema test and the
+reference docs all agree.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+from sim.engine.machines import RUNNERS
+from sim.engine.state import MACHINES
+from sim.events.parse import parse_time
+
+VIEW_VALUES: dict[str, tuple[str, ...]] = {
+    "connectivity": ("Online", "Attached", "Offline", "Blocked"),
+    "data_service": ("Allowed", "Throttled", "Denied"),
+    "sms_service": ("Allowed", "Denied"),
+    "data_quota_action": ("Block", "Throttle"),
+}
+#: What ``expect`` may name for a device, with the values each can take.
+DEVICE_NAMES: dict[str, tuple[str, ...]] = {
+    **{m: tuple(RUNNERS[m].states) for m in MACHINES},
+    **VIEW_VALUES,
+}
+ENTITY_MACHINES = ("cloudconnect", "openvpn", "user")
+PROFILE_SWITCHES = ("data_quota_management", "sms_quota_management")
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+
+
+def duration(value: object) -> float:
+    """Seconds from ``90``, ``30s``, ``5m``, ``2h``, ``1d``; ValueError otherwise."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f"expected a duration such as 30s, 5m, 2h or 1d, got {value!r}")
+    return float(match.group(1)) * _UNIT[match.group(2)]
+
+
+def moment(value: object) -> float:
+    """Seconds since the epoch from an ISO 8601 time (YAML may already have parsed it)."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp()
+    return parse_time(value)
+
+
+def canonical(value: object, choices: tuple[str, ...]) -> str | None:
+    """The choice ``value`` names, compared case-insensitively, or None."""
+    if not isinstance(value, str):
+        return None
+    wanted = value.strip().casefold()
+    return next((c for c in choices if c.casefold() == wanted), None)

@@ -1,0 +1,191 @@
+"""Walking the model to generate event histories the platform could really have sent.
+
+At every point the walker offers the events the model allows (an accepted data session only
+with data service, a refused one only without it, a user verified only once invited, ...),
+plus organisation and service-profile events. Firing one applies it and, where the model
+says a rule ended a data session, appends what the platform sends next (rule 9): a Policy
+Control Generic "Disconnecting data access ..." after an endpoint was disabled or a quota
+changed, then the Delete PDP Context that closes the session. Choosing is left to the
+caller (a Hypothesis strategy, a state machine), so that it can shrink.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from functools import cache
+from typing import Any, NamedTuple
+
+from sim.engine.fleet import Fleet
+from sim.engine.initial import initial_state
+from sim.engine.machines import RUNNERS
+from sim.engine.outcomes import INCONSISTENT, INVALID
+from sim.engine.state import refusal_reason
+from sim.engine.trace import TraceEntry
+from sim.events.build import build_event
+from sim.events.catalogue import CATALOGUE, KINDS
+
+START = 1_746_086_400.0  # 2025-05-01T08:00:00Z
+ORGANISATION = 100
+PROFILE = 7
+SUBJECTS = {
+    "cloudconnect": ("385", "386"),
+    "openvpn": ("alice@example.com",),
+    "user": ("alice@example.com", "bob@example.com"),
+}
+#: Types the walker never offers: the clock synthesises Device offline, and expiry needs dates.
+_NOT_OFFERED = frozenset({49, 60, 61})
+#: After these, a rule-ended session is announced with a Policy Control Generic event first.
+_ANNOUNCED = frozenset({43, 56, 57})
+
+
+class Choice(NamedTuple):
+    """One event the model allows now: its kind, and the device or subject it concerns."""
+
+    type_id: int
+    variant: str
+    endpoint: int | None = None
+    subject: str | None = None
+
+    @property
+    def label(self) -> str:
+        """For Hypothesis' reports."""
+        who = f" @{self.endpoint}" if self.endpoint else f" {self.subject}" if self.subject else ""
+        return f"{self.type_id} {CATALOGUE[self.type_id].name}{':' + self.variant if self.variant else ''}{who}"
+
+
+class Walker:
+    """A fleet of ``devices`` devices (one organisation, one service profile) and its history."""
+
+    def __init__(self, devices: int = 1, *, organisation_events: bool = True) -> None:
+        self.endpoints = [1001 + n for n in range(devices)]
+        document = {
+            "organisations": {ORGANISATION: {"service_profiles": {PROFILE: {}}}},
+            "devices": {
+                e: {"organisation": ORGANISATION, "service_profile": PROFILE}
+                for e in self.endpoints
+            },
+        }
+        self.fleet = Fleet(initial_state(document), lenient=False, trace=True)
+        self.organisation_events = organisation_events
+        self.now = START
+        self.next_id = 1
+        self.history: list[dict[str, Any]] = []
+
+    def choices(self) -> list[Choice]:
+        """Every event the model allows now, in a stable order."""
+        found = [c for endpoint in self.endpoints for c in self._device_choices(endpoint)]
+        if self.organisation_events:
+            found += self._organisation_choices()
+        return found
+
+    def _device_choices(self, endpoint: int) -> list[Choice]:
+        found = []
+        for type_id, variant in KINDS[1:]:
+            etype = CATALOGUE[type_id]
+            if (
+                etype.scope != "endpoint"
+                or type_id in _NOT_OFFERED
+                or variant.startswith("rejected")
+            ):
+                continue
+            preview = self.fleet.preview(endpoint, (type_id, variant))
+            # Without warnings too: the platform sends 18-21 only under quota management.
+            if preview.outcome != INCONSISTENT and not preview.warnings:
+                found.append(Choice(type_id, variant, endpoint))
+        state, context = self.fleet.state(endpoint), self.fleet.context(endpoint)
+        reason = refusal_reason(state, context)
+        if reason != "other":  # the platform refuses exactly when the model denies data service
+            found.append(Choice(3, f"rejected:{reason}", endpoint))
+        return found
+
+    def _organisation_choices(self) -> list[Choice]:
+        org = self.fleet.organisations[ORGANISATION]
+        found = [Choice(t, "") for t in (52, 53, 54, 55)]
+        if org.organisation == "Active":
+            found.append(Choice(12, ""))
+        found += [
+            Choice(t, "")
+            for t, e in CATALOGUE.items()
+            if e.scope == "organisation" and e.audit_only
+        ]
+        for type_id, etype in CATALOGUE.items():
+            triggers = etype.effects[""].triggers if "" in etype.effects else ()
+            if not triggers or triggers[0][0] not in SUBJECTS:
+                continue
+            machine, trigger = triggers[0]
+            for subject in SUBJECTS[machine]:
+                current = org.entities.get(machine, {}).get(subject, RUNNERS[machine].initial)
+                if _allowed(machine, current, trigger):
+                    found.append(Choice(type_id, "", subject=subject))
+        return found + [
+            Choice(t, "")
+            for t, e in CATALOGUE.items()
+            if e.scope == "organisation" and e.audit_only
+        ]
+
+    def open_with(
+        self, data_quota_management: bool, sms_quota_management: bool
+    ) -> list[dict[str, Any]]:
+        """Start the story with quota management switched on for the devices' profile, as
+        the platform reports it (52, 54): histories stay self-contained."""
+        sent = []
+        for wanted, type_id in ((data_quota_management, 52), (sms_quota_management, 54)):
+            if wanted:
+                sent += self.fire(Choice(type_id, ""), gap=1.0)
+        return sent
+
+    def fire(self, choice: Choice, gap: float = 60.0) -> list[dict[str, Any]]:
+        """Apply one allowed event ``gap`` seconds after the last, with the platform's
+        follow-ups; return every event sent, in order."""
+        self.now += gap
+        sent = [self._send(choice.type_id, choice.variant, choice.endpoint, choice.subject)]
+        entry = self._apply(sent[0])
+        for endpoint in _sessions_ended(entry):
+            if choice.type_id in _ANNOUNCED:
+                sent.append(self._follow_up(0, "disconnect", endpoint))
+            if choice.type_id != 5:
+                sent.append(self._follow_up(5, "", endpoint))
+        return sent
+
+    def _follow_up(self, type_id: int, variant: str, endpoint: Hashable) -> dict[str, Any]:
+        self.now += 1
+        event = self._send(type_id, variant, int(str(endpoint)), None)
+        self._apply(event)
+        return event
+
+    def _send(
+        self, type_id: int, variant: str, endpoint: int | None, subject: str | None
+    ) -> dict[str, Any]:
+        event = build_event(
+            type_id, event_id=self.next_id, time=self.now, organisation=ORGANISATION, endpoint=endpoint,
+            variant=variant, service_profile=PROFILE, subject=subject,
+        )  # fmt: skip
+        self.next_id += 1
+        self.history.append(event)
+        return event
+
+    def _apply(self, event: dict[str, Any]) -> TraceEntry:
+        entry = self.fleet.apply(event)
+        if entry.outcome in (INCONSISTENT, INVALID):
+            raise AssertionError(f"the walker offered an impossible event: {entry}")
+        return entry
+
+
+@cache
+def _allowed(machine: str, state: str, trigger: str) -> bool:
+    """Whether the machine's table allows ``trigger`` in ``state`` (asked once per triple)."""
+    return RUNNERS[machine].fire(state, trigger) is not None
+
+
+def _sessions_ended(entry: TraceEntry) -> list[Hashable]:
+    """Devices whose data session this event ended by a rule or a Generic disconnect."""
+    ended = []
+    for item in entry.changes:
+        change = item.change
+        if (
+            change.machine == "pdp"
+            and change.dest == "Disconnected"
+            and (change.cause != "event" or entry.type_id == 0)
+        ):
+            ended.append(item.endpoint)
+    return list(dict.fromkeys(ended))
