@@ -14,9 +14,10 @@ from typing import Any
 from transitions import Machine, MachineError
 
 from sim.engine.rules import RULES, preconditions_for
-from sim.engine.state import MACHINES, Context, DeviceState
+from sim.engine.state import Context, DeviceState
+from sim.engine.vocabulary import MACHINES
 from sim.events.catalogue import CATALOGUE, KINDS
-from sim.events.parse import Event
+from sim.events.event import Event
 from statemachines import DEVICE_MACHINES
 
 

@@ -1,19 +1,78 @@
-"""The one exception hierarchy of the package: catch ``DeviceSimError`` to catch them all.
+"""The one exception hierarchy of the package, and the did-you-mean every message may use.
 
-Every error carries a message meant for the person who wrote the input: which file, which
-line or step, what was expected. Third-party exceptions are wrapped with ``from`` so the cause
-stays visible to developers without being shown to users.
+Catch ``DeviceSimError`` to catch them all. Each error carries fields (the file, line, column,
+event id or field it is about) as well as its message, so reports (JUnit XML, JSON, the CLI)
+place it without parsing text; ``str(error)`` is the one line a person reads:
+``path:line:col: message``. Third-party exceptions are wrapped with ``from`` so the cause stays
+visible to developers without being shown to users.
+
+This module may import nothing of the package but ``statemachines`` (whose definition error it
+re-exports), so that every room can raise these errors and suggest names.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
+from statemachines.table import MachineDefinitionError
+
+
+def suggest(word: object, choices: Iterable[str]) -> str:
+    """' (did you mean X?)' when a close match exists, else ''."""
+    lowered = {c.casefold(): c for c in choices}
+    close = difflib.get_close_matches(str(word).casefold(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+
 
 class DeviceSimError(Exception):
-    """Root of every error this package raises on purpose."""
+    """Root of every error this package raises on purpose.
+
+    ``path``, ``line`` and ``column`` place the error in a file (``index`` in a JSON array);
+    ``field`` names the key or payload field; ``event_id`` the event.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        index: int | None = None,
+        field: str | None = None,
+        event_id: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+        self.index = index
+        self.field = field
+        self.event_id = event_id
+
+    @property
+    def where(self) -> str:
+        """``path:line:col`` (or ``path[index]``) as far as it is known; '' when nothing is."""
+        where = self.path or ""
+        if self.line is not None:
+            where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
+        elif self.index is not None:
+            where += f"[{self.index}]"
+        return where
+
+    def __str__(self) -> str:
+        return ": ".join(part for part in (self.where, self._subject(), self.message) if part)
+
+    def _subject(self) -> str:
+        """What, within ``where``, the message is about, when the message does not say it."""
+        return ""
 
 
 class EventFormatError(DeviceSimError):
-    """An event object that cannot be read: a missing or malformed required field."""
+    """An event object that cannot be read: a missing or malformed required field (named in
+    the message and in ``field``)."""
 
 
 class InputError(DeviceSimError):
@@ -21,8 +80,47 @@ class InputError(DeviceSimError):
 
 
 class InitialStateError(DeviceSimError):
-    """An initial-state document names an unknown machine, state or key."""
+    """An initial-state document names an unknown machine, state or key (``field`` is the
+    dotted key path, ``path`` the document)."""
+
+    def _subject(self) -> str:
+        return self.field or ""
 
 
 class ScenarioError(DeviceSimError):
-    """A scenario file that is not valid: the message starts with ``path:line:col:``."""
+    """A scenario file that is not valid, placed by ``path``, ``line`` and ``column``."""
+
+
+class UsageError(DeviceSimError):
+    """A command used wrongly: a path that does not exist, a -k expression that does not parse."""
+
+
+class CommandLineError(UsageError):
+    """Arguments the command line parser refused (its message names the command already)."""
+
+
+class StrictReplayError(DeviceSimError):
+    """The first invalid event of a strict replay, placed by ``path`` and ``line``/``index``."""
+
+
+class ScenarioFailed(DeviceSimError):
+    """A scenario whose checks did not all hold; ``lines`` are its failures as printed."""
+
+    def __init__(self, name: str, lines: list[str], *, path: str | None = None) -> None:
+        super().__init__(name, path=path)
+        self.lines = lines
+
+
+__all__ = [
+    "CommandLineError",
+    "DeviceSimError",
+    "EventFormatError",
+    "InitialStateError",
+    "InputError",
+    "MachineDefinitionError",
+    "ScenarioError",
+    "ScenarioFailed",
+    "StrictReplayError",
+    "UsageError",
+    "suggest",
+]

@@ -3,7 +3,7 @@
 Kept here so that ``-p sim.pytest_plugin`` and the registered entry point stay stable.
 """
 
-from sim.scenarios.pytest_plugin import (
+from sim.scenarios.plugin import (
     ScenarioFile,
     ScenarioItem,
     pytest_addoption,

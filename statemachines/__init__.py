@@ -3,7 +3,8 @@
 Every module here holds one machine as a declarative table in ``transitions``' own dict shape
 (``states``, ``transitions``, ``initial``), validated when imported. Triggers are the machine's own
 verbs (``activate``, ``purge_ps``); which platform event fires which verb is ``sim``'s business, so
-nothing here knows an event id, reads a file or imports ``sim``.
+nothing here knows an event id, reads a file or imports ``sim``. This package may import
+only ``transitions``: it is the bottom of the house.
 """
 
 from statemachines import (
@@ -52,12 +53,20 @@ ORGANISATION_MACHINES: dict[str, MachineTable] = {
     "user": user.TABLE,
 }
 
+#: The switches every service profile has, and the organisation-level entities kept by key.
+PROFILE_MACHINES = ("data_quota_management", "sms_quota_management")
+ENTITY_MACHINES = ("cloudconnect", "openvpn", "user")
+
+#: Every machine by name. A table registered later (a test's temporary trigger) replaces its
+#: entry here, and everything built from the tables follows it.
 ALL_MACHINES: dict[str, MachineTable] = {**DEVICE_MACHINES, **ORGANISATION_MACHINES}
 
 __all__ = [
     "ALL_MACHINES",
     "DEVICE_MACHINES",
+    "ENTITY_MACHINES",
     "ORGANISATION_MACHINES",
+    "PROFILE_MACHINES",
     "MachineDefinitionError",
     "MachineTable",
     "final_states",

@@ -10,8 +10,8 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 
 from sim import Fleet, InitialState
-from sim.engine.initial import initial_state
 from sim.events.build import build_event
+from sim.io.initial_file import initial_state
 
 # "ci" keeps the suite quick; HYPOTHESIS_PROFILE=deep runs the same properties much harder.
 settings.register_profile(

@@ -83,7 +83,7 @@ def test_cover_writes_a_small_set_that_reaches_everything(
 
 
 def test_cover_paths_are_shortest() -> None:
-    from sim.coverage.generate import Action, shortest_path
+    from sim.coverage.search import Action, shortest_path
 
     path = shortest_path(("move", "sim", "Factory Test", "delete"))
     assert path is not None

@@ -10,13 +10,13 @@ import yaml
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
+import sim
 from examples.test_webhook_consumer import WebhookConsumerMachine
 from examples.webhook_consumer import DeviceTable
 from sim import Fleet, parse_event
 from sim.cli.commands import main
-from sim.engine.initial import initial_state
 from sim.events.catalogue import KINDS
-from sim.io.replay import Replay, parse_items, replay_events
+from sim.io.initial_file import initial_state
 from sim.testing import IntegrationStateMachine, event_streams, events, scenarios
 from sim.testing.walker import ORGANISATION, PROFILE, Walker
 from statemachines.network import PS_REGISTERED
@@ -30,13 +30,7 @@ def _replay(history: list[Any], profile: dict[str, str] | None = None, **options
     document = DEVICES | {
         "organisations": {ORGANISATION: {"service_profiles": {PROFILE: profile or {}}}}
     }
-    parsed = Replay()
-    parse_items(
-        ((i, e, None) for i, e in enumerate(history)),
-        parsed.events,
-        lambda at, why: parsed.invalid.append(why),
-    )
-    return replay_events(Fleet(initial_state(document), **options), parsed)
+    return sim.replay(history, fleet=Fleet(initial_state(document), **options))
 
 
 @given(st.data())

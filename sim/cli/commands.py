@@ -19,12 +19,11 @@ from sim.cli import render, report
 from sim.coverage.generate import write_cover
 from sim.coverage.measure import coverage_of
 from sim.engine.fleet import Fleet
-from sim.engine.initial import initial_state, suggest
 from sim.engine.outcomes import INCONSISTENT, INVALID
-from sim.errors import DeviceSimError, ScenarioError
+from sim.errors import CommandLineError, DeviceSimError, ScenarioError, StrictReplayError, suggest
 from sim.events.catalogue import lookup, names
-from sim.io.readers import load_document
-from sim.io.replay import StrictStop, read_all, replay_events
+from sim.io.initial_file import load_initial
+from sim.io.replay import read_all, replay_events
 from sim.scenarios import suite
 from sim.scenarios.schema import shipped_schema
 
@@ -35,11 +34,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that exits with 2 and one line, as every other usage error here does."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(f"{self.prog}: {message}")
-
-
-class _UsageError(Exception):
-    pass
+        raise CommandLineError(f"{self.prog}: {message}")
 
 
 def _print_json(document: object) -> None:
@@ -69,11 +64,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """Replay event files and print the final states and outcome counts."""
-    initial = initial_state(load_document(args.initial), args.initial) if args.initial else None
+    initial = load_initial(args.initial) if args.initial else None
     fleet = Fleet(initial, lenient=not args.strict, trace=args.trace)
     try:
         replay = read_all(args.paths, strict=args.strict, progress=True)
-    except StrictStop as stop:
+    except StrictReplayError as stop:
         print(
             f"devicesim replay: {stop} (--strict stops at the first invalid event)", file=sys.stderr
         )
@@ -220,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         code: int = args.run(args)
         return code
-    except _UsageError as exc:
+    except CommandLineError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     except DeviceSimError as exc:

@@ -13,8 +13,8 @@ from sim.engine.fleet import Fleet
 from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import OUTCOMES
 from sim.engine.rules import PRECONDITIONS, rules_reading
-from sim.engine.state import MACHINES, VIEWS
 from sim.engine.trace import TraceEntry, format_time
+from sim.engine.vocabulary import MACHINES, VIEWS
 from sim.events.catalogue import CATALOGUE, Effect, EventType
 
 
@@ -91,7 +91,8 @@ def explain(etype: EventType) -> str:
     for name, effect in etype.effects.items():
         lines += _effect(name, effect)
         touched |= {m for m, _ in effect.triggers} | {a for a, _ in effect.sets}
-    needs = [p for p in PRECONDITIONS if any(kind[0] == etype.id for kind in p.kinds)]
+    fired = {trigger for effect in etype.effects.values() for trigger in effect.triggers}
+    needs = [p for p in PRECONDITIONS if p.triggers & fired]
     if needs:
         lines += ["", "  needs (else inconsistent):"]
         lines += [f"    {p.name}: {p.text}" for p in needs]

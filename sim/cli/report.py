@@ -63,7 +63,7 @@ def as_json(suite: SuiteResult, seconds: float) -> dict[str, Any]:
             }
             for r in suite.results
         ],
-        "invalid": suite.invalid,
+        "invalid": [str(error) for error in suite.invalid],
         "summary": {
             "passed": len(suite.results) - len(suite.failed),
             "failed": len(suite.failed),
@@ -95,10 +95,8 @@ def junit_xml(suite: SuiteResult, seconds: float) -> bytes:
         if result.failures:
             failure = ElementTree.SubElement(case, "failure", message=result.failures[0].message)
             failure.text = "\n".join(line for f in result.failures for line in f.lines())
-    for message in suite.invalid:
-        case = ElementTree.SubElement(
-            root, "testcase", classname=message.split(":", 1)[0], name="validate"
-        )
-        ElementTree.SubElement(case, "error", message=message)
+    for error in suite.invalid:
+        case = ElementTree.SubElement(root, "testcase", classname=error.path or "", name="validate")
+        ElementTree.SubElement(case, "error", message=str(error), line=str(error.line or ""))
     document: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     return document

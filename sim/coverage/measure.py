@@ -15,9 +15,9 @@ from typing import Any
 
 from sim.engine.machines import RUNNERS
 from sim.engine.rules import PRECONDITIONS, RULES
-from sim.engine.state import MACHINES, DeviceState
-from sim.engine.step import effect_of
+from sim.engine.state import DeviceState
 from sim.engine.trace import TraceEntry
+from sim.engine.vocabulary import MACHINES
 from sim.scenarios.runner import Result
 
 Transition = tuple[str, str]  # (source state, trigger)
@@ -27,7 +27,7 @@ def rules_of(machine: str) -> list[str]:
     """The rules that change ``machine`` and the preconditions of events that drive it."""
     found = [rule.name for rule in RULES if any(m == machine for m, _ in rule.effects)]
     for precondition in PRECONDITIONS:
-        if any(m == machine for kind in precondition.kinds for m, _ in effect_of(kind).triggers):
+        if any(m == machine for m, _ in precondition.triggers):
             found.append(precondition.name)
     return found
 

@@ -12,8 +12,6 @@ import heapq
 import math
 from collections.abc import Hashable, Iterator
 
-OFFLINE_AFTER = 300.0
-
 Key = tuple[Hashable, int]
 
 

@@ -1,38 +1,36 @@
 """The fleet: every device, organisation and service profile, and the events applied to them.
 
 This is the engine users drive through the Python API, the replay CLI and the scenario runner.
-A device is stored as one integer: the index of its (interned) state plus the index of its
-membership (organisation, service profile), whose ``Context`` is kept up to date when an
-organisation or profile event changes it. Applying a device event is one memoised step
-(``sim.step``); organisation and profile events fan out to the devices they reach.
+It is composed of its storage (``FleetStore``), its virtual clock with the timers events set
+(``Timers``), the organisation-level events (``OrganisationEvents``) and what it reports
+(``Ledger``: outcome counts and the trace). Applying a device event is one memoised step
+(``sim.engine.memo``) on the hot path below; organisation and profile events fan out to the
+devices they reach.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from typing import Any
 
+from sim.engine.clock import Clock
+from sim.engine.initial import InitialState
 from sim.engine.organisation_events import OrganisationEvents
-from sim.engine.outcomes import (
-    DUPLICATE,
-    INVALID,
-    UNKNOWN,
-)
-from sim.engine.step import CONTEXT_SHIFT, STATE_SHIFT, Step
-from sim.engine.store import MASK, SHIFT
-from sim.engine.timers import TIMER_KINDS, Timers
-from sim.engine.trace import DeviceChange, TraceEntry
+from sim.engine.organisations import OrganisationState
+from sim.engine.outcomes import DUPLICATE, INVALID, UNKNOWN
+from sim.engine.packing import CONTEXT_SHIFT, MEMBER_SHIFT, STATE_MASK, STATE_SHIFT
+from sim.engine.state import Context, DeviceState
+from sim.engine.step import StepResult
+from sim.engine.store import FleetStore
+from sim.engine.timers import Timers
+from sim.engine.trace import DeviceChange, Ledger, TraceEntry, entry_for
 from sim.errors import EventFormatError
-from sim.events.catalogue import CATALOGUE, KINDS, RECHECK_KIND
-from sim.events.parse import Event, parse_event
-
-_TYPES = dict(CATALOGUE)
-_DEVICE_KINDS = frozenset(
-    i for i, (t, _) in enumerate(KINDS) if t in _TYPES and _TYPES[t].scope == "endpoint"
-)
+from sim.events.catalogue import CATALOGUE, DEVICE_KINDS, RECHECK_KIND, TIMER_KINDS, Kind
+from sim.events.event import Event
+from sim.events.parse import parse_event
 
 
-class Fleet(OrganisationEvents, Timers):
+class Fleet:
     """Devices keyed by endpoint id, with their organisations, a virtual clock and a trace.
 
     ``lenient`` follows impossible events to the state they report (with a warning) instead of
@@ -40,6 +38,96 @@ class Fleet(OrganisationEvents, Timers):
     only to check it against the ``transitions`` machines).
     """
 
+    def __init__(
+        self,
+        initial: InitialState | None = None,
+        *,
+        lenient: bool = True,
+        trace: bool = False,
+        memo: bool = True,
+    ) -> None:
+        self.store = FleetStore(initial, lenient=lenient, memo=memo)
+        self.clock = Clock()
+        self.ledger = Ledger(keep=trace)
+        self.timers = Timers(self.store, self.ledger, self.clock)
+        self.organisation_events = OrganisationEvents(self.store, self.ledger, self.clock)
+        self._seen: set[int] = set()
+        # The containers the hot path reads, bound once: the store mutates them in place.
+        self._devices = self.store.devices
+        self._member_org = self.store.member_org
+        self._member_context = self.store.member_context
+        self._memo = self.store.stepper.memo
+        self._compute = self.store.stepper.compute
+        self._outcomes = self.ledger.outcomes
+
+    # What users read.
+    @property
+    def initial(self) -> InitialState:
+        """What the fleet started from."""
+        return self.store.initial
+
+    @property
+    def organisations(self) -> dict[int | None, OrganisationState]:
+        """Organisations by id (None for events that name none)."""
+        return self.store.organisations
+
+    @property
+    def outcomes(self) -> dict[str, int]:
+        """How many events had each outcome."""
+        return self.ledger.outcomes
+
+    @property
+    def synthesised(self) -> dict[int, int]:
+        """How many events of each type the virtual clock synthesised."""
+        return self.ledger.synthesised
+
+    @property
+    def trace(self) -> list[TraceEntry] | None:
+        """One entry per event applied (None unless built with ``trace=True``)."""
+        return self.ledger.entries
+
+    def endpoints(self) -> Iterator[Hashable]:
+        """Every device key seen or set up, in first-seen order."""
+        return self.store.endpoints()
+
+    def __len__(self) -> int:
+        return len(self.store.devices)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.store.devices
+
+    def state(self, key: Hashable) -> DeviceState:
+        """The raw state of a device (KeyError if never seen)."""
+        return self.store.state(key)
+
+    def context(self, key: Hashable) -> Context:
+        """What a device reads from its organisation and service profile."""
+        return self.store.context(key)
+
+    def device(self, key: Hashable) -> dict[str, str]:
+        """Every machine state and derived view of a device, by name."""
+        return self.store.device(key)
+
+    def value(self, key: Hashable, name: str) -> str:
+        """One machine, view or attribute of a device, by the name scenarios use."""
+        return self.store.value(key, name)
+
+    def preview(self, key: Hashable, kind: Kind) -> StepResult:
+        """What applying an event of ``kind`` to this device would do, without doing it."""
+        return self.store.preview(key, kind)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The JSON document ``devicesim replay --json`` prints (without the trace)."""
+        return {
+            "devices": {str(key): self.device(key) for key in self.store.devices},
+            "organisations": {
+                str(org_id): org.to_json() for org_id, org in self.organisations.items()
+            },
+            "outcomes": dict(self.outcomes),
+            "synthesised": {str(k): v for k, v in sorted(self.synthesised.items())},
+        }
+
+    # What users do.
     def apply(self, event: Event | Mapping[str, Any]) -> TraceEntry:
         """Apply one event (parsed, or a dict as the platform sends it) and report it."""
         if not isinstance(event, Event):
@@ -49,76 +137,110 @@ class Fleet(OrganisationEvents, Timers):
                 return self.reject_invalid(str(exc))
         entry = self._apply(event, record=True)
         assert entry is not None
-        if self.trace is not None:
-            self.trace.append(entry)
-        return entry
+        return self.ledger.record(entry)
 
     def apply_all(self, events: Iterable[Event]) -> None:
         """Apply parsed events in the given order; the hot path of replay."""
-        trace = self.trace
         apply = self._apply
-        if trace is None:
+        if self.ledger.entries is None:
             for event in events:
                 apply(event, False)
         else:
+            record = self.ledger.record
             for event in events:
                 entry = apply(event, True)
                 assert entry is not None
-                trace.append(entry)
+                record(entry)
 
     def reject_invalid(self, message: str) -> TraceEntry:
         """Count an event that could not be read, and report it."""
-        self.outcomes[INVALID] += 1
+        self.ledger.outcomes[INVALID] += 1
         entry = TraceEntry(None, None, -1, "invalid", None, None, INVALID, warnings=(message,))
-        if self.trace is not None:
-            self.trace.append(entry)
-        return entry
+        return self.ledger.record(entry)
 
+    def advance(self, seconds: float) -> list[TraceEntry]:
+        """Move the virtual clock forward, firing the timers that come due; report them."""
+        return self.timers.advance((self.clock.now or 0.0) + seconds, record=True)
+
+    def advance_to(self, moment: float) -> list[TraceEntry]:
+        """Move the virtual clock to ``moment`` (never back), firing the timers due by then."""
+        return self.timers.advance(max(moment, self.clock.time), record=True)
+
+    def schedule_expiry(self, key: Hashable, quota: str, moment: float) -> None:
+        """Expire the device's data or SMS quota at ``moment`` (a quota set up with an expiry)."""
+        fires = next(
+            timer.fires
+            for etype in CATALOGUE.values()
+            for effect in etype.effects.values()
+            for timer in effect.timers
+            if timer.at_quota_expiry and quota in etype.machines
+        )
+        self.timers.schedule(key, fires, moment)
+
+    def set_state(
+        self,
+        key: Hashable | None,
+        machine: str,
+        target: str,
+        *,
+        organisation: int | None = None,
+        profile: int | None = None,
+    ) -> TraceEntry:
+        """Move a machine to ``target`` through its own transition (a change the platform
+        reports with no event). ``key`` is the device for device machines; ``organisation``
+        and ``profile`` name the holder of organisation-level machines. ValueError if no
+        transition leads there.
+        """
+        return self.organisation_events.set_state(key, machine, target, organisation, profile)
+
+    # The hot path.
     def _apply(self, event: Event, record: bool) -> TraceEntry | None:
-        # The replay hot path: one unpack instead of a property lookup per field.
+        # One unpack instead of a property lookup per field; store containers read directly.
         event_id, time, _, _, organisation, endpoint, sim, _, _, kind_id, _, _, _ = event
         seen = self._seen
         if event_id in seen:
-            self.outcomes[DUPLICATE] += 1
-            return self._entry(event, None, DUPLICATE) if record else None
+            self._outcomes[DUPLICATE] += 1
+            return entry_for(event, None, DUPLICATE) if record else None
         seen.add(event_id)
         clock = self.clock
         if time > clock.time:
             if time >= clock.next_due:
-                self._advance(time)
+                self.timers.advance(time, record=False)
             else:
                 clock.time = time
-        if kind_id not in _DEVICE_KINDS:
+        if kind_id not in DEVICE_KINDS:
             return self._apply_other(event, record)
         key: Hashable = (
             endpoint if endpoint is not None else f"sim:{sim}" if sim is not None else None
         )
         if key is None:
-            return self._audit(
-                event, _TYPES[event.type_id], record, "no endpoint or SIM in the event"
-            )
-        code = self._devices.get(key)
+            why = "no endpoint or SIM in the event"
+            return self.organisation_events.audit(event, CATALOGUE[event.type_id], record, why)
+        devices = self._devices
+        code = devices.get(key)
         if code is None:
-            code = self._new_device(key, organisation)
-        member = code >> SHIFT
-        moved: Step | None = None
+            code = self.store.new_device(key, organisation)
+        member = code >> MEMBER_SHIFT
+        moved: StepResult | None = None
         if organisation != self._member_org[member] and organisation is not None:
             code, moved = self._move(code, organisation)
-            member = code >> SHIFT
+            member = code >> MEMBER_SHIFT
         step_key = (
-            (code & MASK) << STATE_SHIFT | self._member_context[member] << CONTEXT_SHIFT | kind_id
+            (code & STATE_MASK) << STATE_SHIFT
+            | self._member_context[member] << CONTEXT_SHIFT
+            | kind_id
         )
-        step = self._memo.get(step_key) or self.stepper.compute(step_key)
-        self._devices[key] = step.state_id | (member << SHIFT)
-        self.outcomes[step.outcome] += 1
+        step = self._memo.get(step_key) or self._compute(step_key)
+        devices[key] = step.state_id | (member << MEMBER_SHIFT)
+        self._outcomes[step.outcome] += 1
         if kind_id in TIMER_KINDS:
-            self._set_timers(key, event)
+            self.timers.set_from(key, event)
         return self._device_entry(event, key, step, moved) if record else None
 
     def _device_entry(
-        self, event: Event, key: Hashable, step: Step, moved: Step | None
+        self, event: Event, key: Hashable, step: StepResult, moved: StepResult | None
     ) -> TraceEntry:
-        entry = self._entry(event, key, step.outcome, step, key)
+        entry = entry_for(event, key, step.outcome, step)
         if moved is None or not moved.changes:
             return entry
         return entry._replace(
@@ -127,18 +249,20 @@ class Fleet(OrganisationEvents, Timers):
             checks=moved.checks + entry.checks,
         )
 
-    def _move(self, code: int, organisation: int) -> tuple[int, Step]:
+    def _move(self, code: int, organisation: int) -> tuple[int, StepResult]:
         """A device whose event names another organisation moved there (an endpoint transfer):
         its context changed, so the rules apply again before the event does, whatever the
         event's outcome."""
-        member = self._membership(organisation, self._members[code >> SHIFT][1])
-        recheck = self.stepper.step(code & MASK, self._member_context[member], RECHECK_KIND)
-        return recheck.state_id | (member << SHIFT), recheck
+        store = self.store
+        member = store.membership(organisation, store.members[code >> MEMBER_SHIFT][1])
+        moved = code & STATE_MASK | (member << MEMBER_SHIFT)
+        recheck = store.step(moved, RECHECK_KIND)
+        return recheck.state_id | (member << MEMBER_SHIFT), recheck
 
     def _apply_other(self, event: Event, record: bool) -> TraceEntry | None:
-        etype = _TYPES.get(event.type_id)
+        etype = CATALOGUE.get(event.type_id)
         if etype is None or event.kind_id < 0:
-            self.outcomes[UNKNOWN] += 1
-            self._organisation(event.organisation).audit[f"unknown type {event.type_id}"] += 1
-            return self._entry(event, None, UNKNOWN) if record else None
-        return self._apply_organisation(event, etype, record)
+            self.ledger.outcomes[UNKNOWN] += 1
+            self.store.organisation(event.organisation).audit[f"unknown type {event.type_id}"] += 1
+            return entry_for(event, None, UNKNOWN) if record else None
+        return self.organisation_events.apply(event, etype, record)

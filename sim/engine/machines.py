@@ -8,6 +8,8 @@ what these machines answered.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 from transitions import Machine, MachineError
 
 from statemachines import ALL_MACHINES, MachineTable, final_states, state_names
@@ -82,4 +84,25 @@ def _reported_states(table: MachineTable) -> dict[str, str]:
     return {trigger: next(iter(dests)) for trigger, dests in ends.items() if len(dests) == 1}
 
 
-RUNNERS: dict[str, MachineRunner] = {name: MachineRunner(t) for name, t in ALL_MACHINES.items()}
+class Runners(Mapping[str, MachineRunner]):
+    """A runner per machine of ``statemachines.ALL_MACHINES``, built on first use and built
+    again when the table it was built from is replaced (a registered temporary trigger)."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, MachineRunner] = {}
+
+    def __getitem__(self, name: str) -> MachineRunner:
+        table = ALL_MACHINES[name]
+        runner = self._built.get(name)
+        if runner is None or runner.table is not table:
+            runner = self._built[name] = MachineRunner(table)
+        return runner
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(ALL_MACHINES)
+
+    def __len__(self) -> int:
+        return len(ALL_MACHINES)
+
+
+RUNNERS = Runners()

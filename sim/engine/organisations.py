@@ -12,10 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sim.engine.machines import RUNNERS
-from sim.engine.state import UNKNOWN, Context
-
-ENTITY_MACHINES = ("cloudconnect", "openvpn", "user")
-PROFILE_MACHINES = ("data_quota_management", "sms_quota_management")
+from sim.engine.state import Context
+from sim.engine.vocabulary import ENTITY_MACHINES, PROFILE_MACHINES, UNKNOWN
 
 
 @dataclass

@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from sim.engine.state import Context, DeviceState, data_service, network_access_denial
-from statemachines import network, pdp
+from sim.engine.state import Context, DeviceState
+from sim.engine.views import data_service, network_access_denial
+from sim.engine.vocabulary import DENIED
+from sim.events.catalogue import Kind, Trigger, effect_of
+from statemachines import network, pdp, sim_assignment
 
 Check = Callable[[DeviceState, Context], "str | None"]
 
@@ -30,17 +33,18 @@ class Rule(NamedTuple):
 
 
 class Precondition(NamedTuple):
-    """An event of one of ``kinds`` (type id, variant) needs ``broken`` to return None."""
+    """An event that fires one of ``triggers`` (machine, trigger) needs ``broken`` to return
+    None; which events those are is the catalogue's to say."""
 
     name: str
     text: str
-    kinds: frozenset[tuple[int, str]]
+    triggers: frozenset[Trigger]
     broken: Check
 
 
 def _data_denied(state: DeviceState, context: Context) -> str | None:
     verdict, reason = data_service(state, context)
-    return reason if verdict == "Denied" else None
+    return reason if verdict == DENIED else None
 
 
 def _session_without_ps(state: DeviceState, context: Context) -> str | None:
@@ -54,7 +58,7 @@ def _no_ps_registration(state: DeviceState, context: Context) -> str | None:
 
 
 def _assigned(state: DeviceState, context: Context) -> str | None:
-    return "the SIM is still assigned" if state.sim_assignment == "Assigned" else None
+    return "the SIM is still assigned" if state.sim_assignment == sim_assignment.ASSIGNED else None
 
 
 _ACCESS = frozenset({"sim", "sim_assignment", "endpoint", "policy", "organisation"})
@@ -91,25 +95,25 @@ PRECONDITIONS: tuple[Precondition, ...] = (
     Precondition(
         "registration_needs_access",
         "a network registration needs network access",
-        frozenset({(1, ""), (2, "")}),
+        frozenset({("network", "attach_cs"), ("network", "attach_ps")}),
         network_access_denial,
     ),
     Precondition(
         "session_needs_data_service",
         "an accepted data session needs data service",
-        frozenset({(3, "accepted")}),
+        frozenset({("pdp", "create")}),
         _data_denied,
     ),
     Precondition(
         "session_needs_ps_registration",
         "an accepted data session needs a packet-switched registration",
-        frozenset({(3, "accepted")}),
+        frozenset({("pdp", "create")}),
         _no_ps_registration,
     ),
     Precondition(
         "delete_needs_release",
         "a SIM still assigned to an endpoint cannot be deleted",
-        frozenset({(10, "")}),
+        frozenset({("sim", "delete")}),
         _assigned,
     ),
 )
@@ -120,6 +124,7 @@ def rules_reading(names: set[str]) -> list[Rule]:
     return [rule for rule in RULES if rule.reads & names]
 
 
-def preconditions_for(kind: tuple[int, str]) -> list[Precondition]:
+def preconditions_for(kind: Kind) -> list[Precondition]:
     """The preconditions an event of this kind must meet."""
-    return [p for p in PRECONDITIONS if kind in p.kinds]
+    triggers = set(effect_of(kind).triggers)
+    return [p for p in PRECONDITIONS if p.triggers & triggers]

@@ -2,8 +2,8 @@
 
 ``reference_step`` is the definition: it asks the ``transitions`` machines for every move,
 checks the preconditions, applies the event's attributes and then the cross-machine rules
-until nothing changes. It is pure, so ``Stepper`` memoises it per (state, context, kind): that
-memo is the engine's fast path, derived from the same tables and equal to them by
+until nothing changes. It is pure, so ``sim.engine.memo`` memoises it per (state, context,
+kind): that memo is the engine's fast path, derived from the same tables and equal to them by
 construction (and by a property test that runs both).
 """
 
@@ -14,10 +14,12 @@ from typing import NamedTuple
 from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import APPLIED, INCONSISTENT, RECORDED, REJECTED, UNCHANGED
 from sim.engine.rules import RULES, preconditions_for
-from sim.engine.state import UNKNOWN, Context, DeviceState, Interner, data_service, replaced
-from sim.events.catalogue import CATALOGUE, KINDS, RECHECK_KIND, REJECTION_REASONS, Effect
+from sim.engine.state import Context, DeviceState, replaced
+from sim.engine.views import data_service
+from sim.engine.vocabulary import DENIED, UNKNOWN
+from sim.events.catalogue import KINDS, RECHECK_KIND, REFUSAL_BY_CODE, Kind, effect_of
+from statemachines import service_profile as profile_machine
 
-Kind = tuple[int, str]
 RECHECK: Kind = KINDS[RECHECK_KIND]
 
 _NOTES = {
@@ -47,9 +49,9 @@ class Change(NamedTuple):
 Move = tuple[str, str, str]
 
 
-class Step(NamedTuple):
-    """The result of one step. ``state_id`` is the new state's number in the stepper's pool
-    (-1 until a stepper interns it)."""
+class StepResult(NamedTuple):
+    """The result of one device step. ``state_id`` is the new state's number in the stepper's
+    pool (-1 until a stepper interns it)."""
 
     state: DeviceState
     state_id: int
@@ -61,13 +63,6 @@ class Step(NamedTuple):
     moves: tuple[Move, ...] = ()
     #: Rules that changed something and preconditions that refused the event, by name.
     checks: tuple[str, ...] = ()
-
-
-def effect_of(kind: Kind) -> Effect:
-    """The effect of an event kind; the recheck kind has none."""
-    if kind == RECHECK:
-        return Effect()
-    return CATALOGUE[kind[0]].effects[kind[1]]
 
 
 def _fire(state: DeviceState, machine: str, trigger: str, follow: bool) -> tuple[str, str | None]:
@@ -153,14 +148,14 @@ class _Draft:
         management = _MANAGEMENT[attribute]
         if getattr(context, management) == UNKNOWN:
             self.notes.append(_NOTES[attribute])
-        elif getattr(context, management) == "Disabled":
+        elif getattr(context, management) == profile_machine.DISABLED:
             self.warnings.append(
                 "the platform sends this only under quota management, "
                 f"but the device's service profile has {management} Disabled"
             )
 
 
-def reference_step(state: DeviceState, context: Context, kind: Kind, follow: bool) -> Step:
+def reference_step(state: DeviceState, context: Context, kind: Kind, follow: bool) -> StepResult:
     """Apply one event kind to one device, asking ``transitions`` for every move."""
     effect = effect_of(kind)
     draft = _Draft(state)
@@ -176,9 +171,9 @@ def reference_step(state: DeviceState, context: Context, kind: Kind, follow: boo
     for attribute, value in effect.sets:
         draft.set(attribute, value, context)
     if draft.problems and not follow:
-        return Step(state, -1, INCONSISTENT, (), tuple(draft.problems), (), checks=refused)
-    if effect.rejected and data_service(draft.state, context)[0] != "Denied":
-        reason = REJECTION_REASONS[kind[1].partition(":")[2]]
+        return StepResult(state, -1, INCONSISTENT, (), tuple(draft.problems), (), checks=refused)
+    if effect.rejected and data_service(draft.state, context)[0] != DENIED:
+        reason = REFUSAL_BY_CODE[effect.refusal].words
         draft.warnings.append(f"the platform refused a data session the model allows ({reason})")
     moved, rule_changes = apply_rules(draft.state, context)
     changes = (*draft.changes, *rule_changes)
@@ -192,7 +187,7 @@ def reference_step(state: DeviceState, context: Context, kind: Kind, follow: boo
         outcome = APPLIED if changes else UNCHANGED
     moves = (*draft.moves, *((c.machine, c.source, c.trigger) for c in rule_changes))
     checks = (*refused, *dict.fromkeys(c.cause.removeprefix("rule:") for c in rule_changes))
-    return Step(
+    return StepResult(
         moved,
         -1,
         outcome,
@@ -202,61 +197,3 @@ def reference_step(state: DeviceState, context: Context, kind: Kind, follow: boo
         moves,
         checks,
     )
-
-
-#: How a memo key packs (state id, context id, kind id) into one integer.
-CONTEXT_SHIFT = 8
-STATE_SHIFT = 16
-
-
-class Stepper:
-    """Steps devices stored as state ids, memoising ``reference_step``.
-
-    States and contexts are interned to small integers and kinds are numbered by the
-    catalogue, so a memo key is one integer: ``state << 16 | context << 8 | kind``.
-    ``follow`` is the lenient mode: follow an impossible event to the state it reports (never
-    out of a final state) instead of leaving the device as it was.
-    """
-
-    def __init__(self, *, follow: bool = True, memo: bool = True) -> None:
-        self.follow = follow
-        self.pool: Interner[DeviceState] = Interner()
-        self._contexts: Interner[Context] = Interner()
-        #: Contexts by number (read on the hot path).
-        self.contexts = self._contexts.values
-        #: The memo itself: the engine reads it directly on its hot path.
-        self.memo: dict[int, Step] = {}
-        self._keep = memo
-
-    @classmethod
-    def shared(cls, *, follow: bool) -> Stepper:
-        """The process-wide stepper of a mode: fleets built one after another (scenarios,
-        generated tests) then reuse each other's memo instead of asking ``transitions`` again.
-        Interning only ever appends, so sharing is safe within one thread."""
-        found = _SHARED.get(follow)
-        if found is None:
-            found = _SHARED[follow] = cls(follow=follow)
-        return found
-
-    def context_id(self, context: Context) -> int:
-        """The number of a context, interning it on first sight."""
-        return self._contexts.index(context)
-
-    def step(self, state_id: int, context_id: int, kind_id: int) -> Step:
-        """Apply kind ``kind_id`` to the device state ``state_id`` in context ``context_id``."""
-        key = (state_id << STATE_SHIFT) | (context_id << CONTEXT_SHIFT) | kind_id
-        return self.memo.get(key) or self.compute(key)
-
-    def compute(self, key: int) -> Step:
-        """Compute a step with the ``transitions`` machines (and remember it, unless off)."""
-        state = self.pool.values[key >> STATE_SHIFT]
-        context = self.contexts[(key >> CONTEXT_SHIFT) & 0xFF]
-        kind = KINDS[key & 0xFF]
-        done = reference_step(state, context, kind, self.follow)
-        found = done._replace(state_id=self.pool.index(done.state))
-        if self._keep:
-            self.memo[key] = found
-        return found
-
-
-_SHARED: dict[bool, Stepper] = {}

@@ -1,143 +1,139 @@
 """The fleet's storage: devices, memberships and organisations, and the queries on them.
 
-A device is stored as one integer: the number of its (interned) state plus the number of its
-membership (organisation, service profile), whose context number is kept up to date when an
-organisation or profile event changes it. ``sim.fleet`` applies events on top of this.
+A device is stored as one integer (``sim.engine.packing``): the number of its interned state
+plus the number of its membership (organisation, service profile), whose context number is
+kept up to date when an organisation or profile event changes it. ``sim.engine.fleet`` applies
+events on top of this; the organisation events and the timers share it.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Hashable, Iterator
-from typing import Any
+from typing import NamedTuple
 
-from sim.engine.clock import Clock
 from sim.engine.initial import InitialState, organisation_state
+from sim.engine.memo import Stepper
 from sim.engine.organisations import OrganisationState
-from sim.engine.outcomes import (
-    OUTCOMES,
-)
-from sim.engine.state import ATTRIBUTES, Context, DeviceState, describe
-from sim.engine.step import Move, Step, Stepper
-from sim.engine.trace import DeviceChange, TraceEntry
-from sim.events.catalogue import CATALOGUE, KIND_IDS
-from sim.events.parse import Event
+from sim.engine.packing import MEMBER_SHIFT, STATE_MASK
+from sim.engine.state import LOOSE_SIM, Context, DeviceState
+from sim.engine.step import Move, StepResult
+from sim.engine.trace import DeviceChange
+from sim.engine.views import describe
+from sim.engine.vocabulary import ATTRIBUTES
+from sim.events.catalogue import KIND_IDS, RECHECK_KIND, Kind
 
-#: A device is one integer: its state's number, and its membership's number shifted by SHIFT.
-SHIFT = 20
-MASK = (1 << SHIFT) - 1
+Membership = tuple[int | None, int | None]
 
 
-class FleetState:
-    """Devices keyed by endpoint id, their organisations, the clock, the counts and the trace."""
+class FanOut(NamedTuple):
+    """What re-applying the rules to the devices of an organisation or profile did."""
 
-    def __init__(
-        self,
-        initial: InitialState | None = None,
-        *,
-        lenient: bool = True,
-        trace: bool = False,
-        memo: bool = True,
-    ) -> None:
+    changes: list[DeviceChange]
+    moves: list[Move]
+    checks: list[str]
+
+
+class FleetStore:
+    """Devices keyed by endpoint id (or ``sim:<id>``), their memberships and organisations."""
+
+    def __init__(self, initial: InitialState | None, *, lenient: bool, memo: bool) -> None:
         self.initial = initial or InitialState()
         self.stepper = (
             Stepper.shared(follow=lenient) if memo else Stepper(follow=lenient, memo=False)
         )
-        self._memo = self.stepper.memo
-        self.clock = Clock()
-        self.outcomes: Counter[str] = Counter(dict.fromkeys(OUTCOMES, 0))
-        self.synthesised: Counter[int] = Counter()
-        self.trace: list[TraceEntry] | None = [] if trace else None
         self.organisations: dict[int | None, OrganisationState] = {}
-        self._devices: dict[Hashable, int] = {}
-        #: membership id -> (organisation id, service profile id), and its context id.
-        self._members: list[tuple[int | None, int | None]] = []
-        self._member_index: dict[tuple[int | None, int | None], int] = {}
-        self._member_context: list[int] = []
-        self._member_org: list[int | None] = []
-        self._seen: set[int] = set()
+        self.devices: dict[Hashable, int] = {}
+        #: membership id -> (organisation id, service profile id), its organisation and the
+        #: number of its context.
+        self.members: list[Membership] = []
+        self.member_org: list[int | None] = []
+        self.member_context: list[int] = []
+        self._member_index: dict[Membership, int] = {}
         pool = self.stepper.pool
         self._default = pool.index(self.initial.defaults)
+        defaults = self.initial.defaults
         self._loose_sim = pool.index(
-            self.initial.defaults._replace(sim="Issued", sim_assignment="Unassigned")
+            defaults._replace(sim=LOOSE_SIM.sim, sim_assignment=LOOSE_SIM.sim_assignment)
         )
         for org_id, setup in self.initial.organisations.items():
             self.organisations[org_id] = organisation_state(setup)
         for key, device in self.initial.devices.items():
-            member = self._membership(device.organisation, device.service_profile)
-            self._devices[key] = pool.index(device.state) | (member << SHIFT)
+            member = self.membership(device.organisation, device.service_profile)
+            self.devices[key] = pool.index(device.state) | (member << MEMBER_SHIFT)
 
-    def preview(self, key: Hashable, kind: tuple[int, str]) -> Step:
-        """What applying an event of ``kind`` to this device would do, without doing it."""
-        code = self._devices[key]
-        return self.stepper.step(code & MASK, self._member_context[code >> SHIFT], KIND_IDS[kind])
-
-    def _organisation(self, org_id: int | None) -> OrganisationState:
+    def organisation(self, org_id: int | None) -> OrganisationState:
+        """An organisation, created Active on first use."""
         found = self.organisations.get(org_id)
         if found is None:
             found = self.organisations[org_id] = OrganisationState()
         return found
 
-    def _membership(self, org_id: int | None, profile_id: int | None) -> int:
+    def membership(self, org_id: int | None, profile_id: int | None) -> int:
+        """The number of an (organisation, service profile) pair, numbered on first use."""
         key = (org_id, profile_id)
         found = self._member_index.get(key)
         if found is None:
-            found = self._member_index[key] = len(self._members)
-            self._members.append(key)
-            self._member_org.append(org_id)
-            context = self._organisation(org_id).context(profile_id)
-            self._member_context.append(self.stepper.context_id(context))
+            found = self._member_index[key] = len(self.members)
+            self.members.append(key)
+            self.member_org.append(org_id)
+            context = self.organisation(org_id).context(profile_id)
+            self.member_context.append(self.stepper.context_id(context))
         return found
 
-    def _new_device(self, key: Hashable, org_id: int | None) -> int:
+    def new_device(self, key: Hashable, org_id: int | None) -> int:
+        """A device seen for the first time: in service, or a loose SIM for ``sim:<id>``."""
         index = self._loose_sim if isinstance(key, str) else self._default
-        code = index | (self._membership(org_id, None) << SHIFT)
-        self._devices[key] = code
+        code = index | (self.membership(org_id, None) << MEMBER_SHIFT)
+        self.devices[key] = code
         return code
 
-    def _entry(
-        self,
-        event: Event,
-        endpoint: Hashable | None,
-        outcome: str,
-        step: Step | None = None,
-        key: Hashable | None = None,
-        warnings: tuple[str, ...] = (),
-        changes: tuple[DeviceChange, ...] = (),
-        moves: tuple[Move, ...] = (),
-        checks: tuple[str, ...] = (),
-    ) -> TraceEntry:
-        if step is not None:
-            changes = tuple(DeviceChange(key, c) for c in step.changes)
-            warnings = step.warnings
-        etype = CATALOGUE.get(event.type_id)
-        return TraceEntry(
-            event.id, event.time, event.type_id, etype.name if etype else "unknown",
-            endpoint, event.organisation, outcome, changes, warnings,
-            step.notes if step else (), False, step.moves if step else moves, step.checks if step else checks,
-        )  # fmt: skip
+    def step(self, code: int, kind_id: int) -> StepResult:
+        """What an event kind does to the device stored as ``code`` (not stored back)."""
+        member = code >> MEMBER_SHIFT
+        return self.stepper.step(code & STATE_MASK, self.member_context[member], kind_id)
+
+    def store_step(self, key: Hashable, code: int, step: StepResult) -> None:
+        """Keep the state a step left a device in, in the same membership."""
+        self.devices[key] = step.state_id | (code >> MEMBER_SHIFT << MEMBER_SHIFT)
+
+    def recheck(self, org_id: int | None, profile_id: int | None) -> FanOut:
+        """Re-apply the rules to the devices an organisation or profile change reaches: their
+        context changed."""
+        organisation = self.organisation(org_id)
+        affected = set()
+        for member, (org, profile) in enumerate(self.members):
+            if org == org_id and (profile_id is None or profile == profile_id):
+                context = organisation.context(profile)
+                self.member_context[member] = self.stepper.context_id(context)
+                affected.add(member)
+        fanned = FanOut([], [], [])
+        updates: dict[Hashable, int] = {}
+        for key, code in self.devices.items():
+            if code >> MEMBER_SHIFT in affected:
+                step = self.step(code, RECHECK_KIND)
+                if step.changes:
+                    updates[key] = step.state_id | (code >> MEMBER_SHIFT << MEMBER_SHIFT)
+                    fanned.changes.extend(DeviceChange(key, c) for c in step.changes)
+                    fanned.moves.extend(step.moves)
+                    fanned.checks.extend(step.checks)
+        self.devices.update(updates)
+        return fanned
+
+    def preview(self, key: Hashable, kind: Kind) -> StepResult:
+        """What applying an event of ``kind`` to this device would do, without doing it."""
+        return self.step(self.devices[key], KIND_IDS[kind])
 
     def endpoints(self) -> Iterator[Hashable]:
         """Every device key seen or set up, in first-seen order."""
-        return iter(self._devices)
-
-    def __len__(self) -> int:
-        return len(self._devices)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._devices
+        return iter(self.devices)
 
     def state(self, key: Hashable) -> DeviceState:
         """The raw state of a device (KeyError if never seen)."""
-        return self.stepper.pool.values[self._devices[key] & MASK]
+        return self.stepper.pool.values[self.devices[key] & STATE_MASK]
 
     def context(self, key: Hashable) -> Context:
         """What a device reads from its organisation and service profile."""
-        return self.stepper.contexts[self._member_context[self._devices[key] >> SHIFT]]
-
-    def membership(self, key: Hashable) -> tuple[int | None, int | None]:
-        """(organisation id, service profile id) of a device."""
-        return self._members[self._devices[key] >> SHIFT]
+        return self.stepper.contexts[self.member_context[self.devices[key] >> MEMBER_SHIFT]]
 
     def device(self, key: Hashable) -> dict[str, str]:
         """Every machine state and derived view of a device, by name."""
@@ -149,14 +145,3 @@ class FleetState:
         if name in ATTRIBUTES:
             return str(getattr(self.state(key), name))
         return self.device(key)[name]
-
-    def snapshot(self) -> dict[str, Any]:
-        """The JSON document ``devicesim replay --json`` prints (without the trace)."""
-        return {
-            "devices": {str(key): self.device(key) for key in self._devices},
-            "organisations": {
-                str(org_id): org.to_json() for org_id, org in self.organisations.items()
-            },
-            "outcomes": dict(self.outcomes),
-            "synthesised": {str(k): v for k, v in sorted(self.synthesised.items())},
-        }

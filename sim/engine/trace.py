@@ -7,11 +7,16 @@ the device, the outcome, every state change with its cause, warnings and notes. 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sim.engine.step import Change
+from sim.engine.outcomes import OUTCOMES
+from sim.engine.step import Change, Move, StepResult
+from sim.events.catalogue import CATALOGUE
+from sim.events.event import Event
 
 
 class DeviceChange(NamedTuple):
@@ -77,3 +82,47 @@ def format_time(moment: float | None) -> str | None:
     if moment is None:
         return None
     return datetime.fromtimestamp(moment, UTC).isoformat().replace("+00:00", "Z")
+
+
+def entry_for(
+    event: Event,
+    endpoint: Hashable | None,
+    outcome: str,
+    step: StepResult | None = None,
+    *,
+    warnings: tuple[str, ...] = (),
+    changes: tuple[DeviceChange, ...] = (),
+    moves: tuple[Move, ...] = (),
+    checks: tuple[str, ...] = (),
+) -> TraceEntry:
+    """The trace entry of an applied event: from its device step, or from what is given."""
+    if step is not None:
+        changes = tuple(DeviceChange(endpoint, c) for c in step.changes)
+        warnings, moves, checks = step.warnings, step.moves, step.checks
+    etype = CATALOGUE.get(event.type_id)
+    return TraceEntry(
+        event.id, event.time, event.type_id, etype.name if etype else "unknown", endpoint,
+        event.organisation, outcome, changes, warnings, step.notes if step else (), False,
+        moves, checks,
+    )  # fmt: skip
+
+
+@dataclass
+class Ledger:
+    """What a fleet reports besides its states: outcome counts, the events its clock
+    synthesised, and the trace when one is kept."""
+
+    keep: bool = False
+    outcomes: Counter[str] = field(default_factory=lambda: Counter(dict.fromkeys(OUTCOMES, 0)))
+    synthesised: Counter[int] = field(default_factory=Counter)
+    entries: list[TraceEntry] | None = None
+
+    def __post_init__(self) -> None:
+        if self.keep:
+            self.entries = []
+
+    def record(self, entry: TraceEntry) -> TraceEntry:
+        """Keep an entry in the trace (when one is kept); return it."""
+        if self.entries is not None:
+            self.entries.append(entry)
+        return entry

@@ -13,7 +13,7 @@ import gc
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,9 +23,20 @@ from typing import Any
 from tqdm import tqdm
 
 from sim.engine.fleet import Fleet
-from sim.errors import EventFormatError
-from sim.events.parse import Event, parse_event
-from sim.io.readers import Chunk, Decoded, chunk_lines, decode_lines, json_lines_chunks, read_events
+from sim.engine.initial import InitialState
+from sim.errors import EventFormatError, StrictReplayError
+from sim.events.event import Event
+from sim.events.parse import parse_event
+from sim.io.initial_file import initial_state, load_initial
+from sim.io.readers import (
+    Chunk,
+    Decoded,
+    Source,
+    chunk_lines,
+    decode_lines,
+    json_lines_chunks,
+    read_events,
+)
 
 _ORDER = attrgetter("time", "id")
 #: Files at least this large are decoded by several processes when there are several cores.
@@ -40,10 +51,6 @@ class Replay:
 
     events: list[Event] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
-
-
-class StrictStop(Exception):
-    """The first invalid event of a strict replay."""
 
 
 @contextmanager
@@ -120,10 +127,9 @@ def _read_parallel(chunks: list[Chunk], into: Replay, strict: bool, progress: bo
         for events, invalid, lines in decoded:
             into.events += [_new_event(Event, values) for values in events]
             for at, why in invalid:
-                message = f"{chunks[0].path}:{line + at}: {why}"
                 if strict:
-                    raise StrictStop(message)
-                into.invalid.append(message)
+                    raise StrictReplayError(why, path=chunks[0].path, line=line + at)
+                into.invalid.append(f"{chunks[0].path}:{line + at}: {why}")
             line += lines
 
 
@@ -147,16 +153,25 @@ def read_all(
                 items = tqdm(items, desc=f"reading {source.label}", unit=" events",
                              delay=1.0, file=sys.stderr, disable=None)  # fmt: skip
 
-            def invalid(
-                position: int, why: str, where: Callable[[int], str] = source.where
-            ) -> None:
-                message = f"{where(position)}: {why}"
-                if strict:
-                    raise StrictStop(message)
-                replay.invalid.append(message)
-
-            parse_items(items, replay.events, invalid, keep_raw=keep_raw)
+            parse_items(items, replay.events, _invalid(source, replay, strict), keep_raw=keep_raw)
     return replay
+
+
+def _invalid(source: Source, into: Replay, strict: bool) -> Callable[[int, str], None]:
+    """What to do with an event of ``source`` that cannot be read: note it, or stop."""
+
+    def invalid(position: int, why: str) -> None:
+        if strict:
+            lines = source.lines and position >= 0
+            raise StrictReplayError(
+                why,
+                path=source.label,
+                line=position if lines else None,
+                index=position if not lines and position >= 0 else None,
+            )
+        into.invalid.append(f"{source.where(position)}: {why}")
+
+    return invalid
 
 
 def replay_events(fleet: Fleet, replay: Replay, *, progress: bool = False) -> Fleet:
@@ -171,3 +186,57 @@ def replay_events(fleet: Fleet, replay: Replay, *, progress: bool = False) -> Fl
             )
         fleet.apply_all(events)
     return fleet
+
+
+EventSource = str | os.PathLike[str] | Mapping[str, Any] | Event
+
+
+def replay(
+    events_or_paths: EventSource | Iterable[EventSource],
+    *,
+    initial: InitialState | Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    strict: bool = False,
+    trace: bool = False,
+    fleet: Fleet | None = None,
+) -> Fleet:
+    """Replay event files and events, as ``devicesim replay`` does, and return the fleet.
+
+    ``events_or_paths`` is a path (JSON, JSON array or JSON Lines; ``-`` is stdin), an event
+    (a dict as the platform sends it, or a parsed ``Event``), or any mix of them. Everything
+    is ordered by (timestamp, id) before it is applied. ``initial`` is an ``InitialState``, an
+    initial-state mapping or the path of an initial-state file. ``strict`` raises
+    ``StrictReplayError`` at the first event that cannot be read and leaves impossible events
+    unapplied; otherwise unreadable events are counted as ``invalid``. ``fleet`` continues an
+    existing fleet instead of starting one (``initial`` and ``trace`` are then its own).
+    """
+    items: Iterable[EventSource] = (
+        [events_or_paths]
+        if isinstance(events_or_paths, str | os.PathLike | Mapping | Event)
+        else events_or_paths
+    )
+    given, paths = Replay(), []
+    for index, item in enumerate(items):
+        if isinstance(item, str | os.PathLike):
+            paths.append(os.fspath(item))
+        elif isinstance(item, Event):
+            given.events.append(item)
+        else:
+            parse_items([(index, item, None)], given.events, _invalid(_GIVEN, given, strict))
+    read = read_all(paths, strict=strict)
+    if fleet is None:
+        fleet = Fleet(_initial(initial), lenient=not strict, trace=trace)
+    merged = Replay(given.events + read.events, given.invalid + read.invalid)
+    return replay_events(fleet, merged)
+
+
+_GIVEN = Source("<events>", lines=False)
+
+
+def _initial(
+    initial: InitialState | Mapping[str, Any] | str | os.PathLike[str] | None,
+) -> InitialState | None:
+    if initial is None or isinstance(initial, InitialState):
+        return initial
+    if isinstance(initial, Mapping):
+        return initial_state(initial)
+    return load_initial(os.fspath(initial))

@@ -12,10 +12,11 @@ import yaml
 
 from sim.errors import ScenarioError
 from sim.io.positioned_yaml import load
+from sim.scenarios.expectations import read_final
 from sim.scenarios.model import Scenario
 from sim.scenarios.reader import Reader
 from sim.scenarios.setup import read_setup
-from sim.scenarios.steps import read_final, read_steps
+from sim.scenarios.steps import read_steps
 
 MODES = ("strict", "lenient")
 DEFAULT_START = "2025-01-01T00:00:00Z"
@@ -32,14 +33,17 @@ TOP_KEYS = (
 )
 
 
-def read_scenario(path: Path) -> Scenario:
+def load_scenario(path: Path) -> Scenario:
     """Read and check one scenario file; ScenarioError (one line) if anything is wrong."""
     reader = Reader(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(
-            f"{path}:1:1: cannot read: {getattr(exc, 'strerror', None) or exc}"
+            f"cannot read: {getattr(exc, 'strerror', None) or exc}",
+            path=str(path),
+            line=1,
+            column=1,
         ) from exc
     try:
         document = load(text)

@@ -30,7 +30,7 @@ class Expectation:
 
 
 @dataclass
-class Step:
+class ScenarioStep:
     """One step: an event (by catalogue name, as JSON, or from a file), a wait, or a set."""
 
     number: int
@@ -68,7 +68,7 @@ class Scenario:
     profiles: dict[str, int]
     initial: InitialState
     expiries: dict[tuple[str, str], float]
-    steps: list[Step]
+    steps: list[ScenarioStep]
     expect: list[Expectation]
 
     @property

@@ -10,11 +10,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sim.engine.initial import suggest
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, suggest
 from sim.io.positioned_yaml import Position, PositionedDict
 from sim.scenarios.model import Expectation
-from sim.scenarios.vocabulary import canonical, duration, moment
+from sim.scenarios.values import canonical, duration, moment
 
 
 class Reader:
@@ -29,7 +28,7 @@ class Reader:
 
     def fail(self, position: Position, message: str) -> NoReturn:
         """Raise the one-line error for this file."""
-        raise ScenarioError(f"{self.where(position)}: {message}")
+        raise ScenarioError(message, path=str(self.path), line=position[0], column=position[1])
 
     def mapping(self, value: Any, position: Position, what: str) -> PositionedDict:
         """``value`` if it is a mapping, else an error naming ``what``."""

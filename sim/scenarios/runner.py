@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from operator import attrgetter
+from os import PathLike
+from pathlib import Path
 from typing import Any
 
 from sim.engine.fleet import Fleet
 from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import INCONSISTENT, INVALID
-from sim.engine.state import VIEWS, refusal_reason, view_reason
 from sim.engine.step import Change
 from sim.engine.trace import TraceEntry
+from sim.engine.views import refusal_reason, view_reason
+from sim.engine.vocabulary import VIEWS
 from sim.errors import DeviceSimError
 from sim.events.build import build_event, timestamp
 from sim.events.catalogue import CATALOGUE
-from sim.io.readers import read_events
-from sim.io.replay import Replay, parse_items
-from sim.scenarios.model import Expectation, Scenario, Step
+from sim.io.replay import replay
+from sim.scenarios.load import load_scenario
+from sim.scenarios.model import Expectation, Scenario, ScenarioStep
 from sim.scenarios.steps import AUTO_REASON
 
 
@@ -47,7 +49,7 @@ class Failure:
 class StepReport:
     """What one step did: its trace entries (the event and anything it set off)."""
 
-    step: Step
+    step: ScenarioStep
     entries: list[TraceEntry]
 
 
@@ -91,7 +93,7 @@ class _Run:
     def _mark(self, number: int) -> None:
         self.step_of += [number] * (len(self.trace) - len(self.step_of))
 
-    def run_step(self, step: Step) -> bool:
+    def run_step(self, step: ScenarioStep) -> bool:
         before = len(self.trace)
         try:
             ACTIONS[step.action](self, step)
@@ -106,7 +108,7 @@ class _Run:
             self._check(expectation, step.number)
         return not self.result.failures
 
-    def _event(self, step: Step) -> None:
+    def _event(self, step: ScenarioStep) -> None:
         assert step.type_id is not None
         self.now += step.after
         scope = CATALOGUE[step.type_id].scope
@@ -136,32 +138,22 @@ class _Run:
         self.next_id += 1
         return self.next_id - 1
 
-    def _event_json(self, step: Step) -> None:
+    def _event_json(self, step: ScenarioStep) -> None:
         assert step.event_json is not None
         self.now += step.after
         event = {"id": self._id(), "timestamp": timestamp(self.now)} | step.event_json
         self.fleet.apply(event)
 
-    def _events_file(self, step: Step) -> None:
+    def _events_file(self, step: ScenarioStep) -> None:
         assert step.events_file is not None
-        source, items = read_events(str(step.events_file))
-        parsed = Replay()
-        parse_items(
-            items,
-            parsed.events,
-            lambda at, why: parsed.invalid.append(f"{source.where(at)}: {why}"),
-        )
-        for message in parsed.invalid:
-            self.fleet.reject_invalid(message)
-        for event in sorted(parsed.events, key=attrgetter("time", "id")):
-            self.fleet.apply(event)
-            self.now = max(self.now, event.time)
+        replay([step.events_file], fleet=self.fleet)
+        self.now = max(self.now, self.fleet.clock.now or self.now)
 
-    def _wait(self, step: Step) -> None:
+    def _wait(self, step: ScenarioStep) -> None:
         self.now += step.seconds
         self.fleet.advance_to(self.now)
 
-    def _set(self, step: Step) -> None:
+    def _set(self, step: ScenarioStep) -> None:
         for machine, state in step.sets.items():
             endpoint = self.scenario.devices[step.device] if step.device else None
             profile = self.scenario.profiles.get(step.service_profile or "")
@@ -169,7 +161,7 @@ class _Run:
                 endpoint, machine, state, organisation=self.scenario.organisation, profile=profile
             )
 
-    def _check_outcome(self, step: Step, entries: list[TraceEntry]) -> None:
+    def _check_outcome(self, step: ScenarioStep, entries: list[TraceEntry]) -> None:
         events = [e for e in entries if not e.synthesised]
         if step.outcome is not None:
             if not events:
@@ -276,8 +268,11 @@ ACTIONS = {
 }
 
 
-def run_scenario(scenario: Scenario) -> Result:
-    """Run every step (up to the first failing one) and the final checks."""
+def run_scenario(scenario: Scenario | str | PathLike[str]) -> Result:
+    """Run every step (up to the first failing one) and the final checks. A path is loaded
+    first (``ScenarioError`` if the file is not valid)."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(Path(scenario))
     started = time.perf_counter()
     run = _Run(scenario)
     run.start()

@@ -13,9 +13,15 @@ from importlib import resources
 from typing import Any
 
 from sim.engine.outcomes import OUTCOMES
-from sim.engine.state import MACHINES
-from sim.events.catalogue import CATALOGUE, KINDS, REJECTION_REASONS
-from sim.scenarios.vocabulary import DEVICE_NAMES, ENTITY_MACHINES, PROFILE_SWITCHES
+from sim.engine.vocabulary import (
+    DEVICE_NAMES,
+    ENTITY_MACHINES,
+    MACHINES,
+    PROFILE_MACHINES,
+    QUOTA_ACTIONS,
+    states,
+)
+from sim.events.catalogue import CATALOGUE, KINDS, REFUSALS
 
 SCHEMA_FILE = "scenario.schema.json"
 Schema = dict[str, Any]
@@ -35,7 +41,7 @@ _DURATION: Schema = {
         {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)?\s*$"},
     ]
 }
-_SWITCHES: Schema = _closed({s: _enum(["Disabled", "Enabled"]) for s in PROFILE_SWITCHES})
+_SWITCHES: Schema = _closed({s: _enum(states(s)) for s in PROFILE_MACHINES})
 
 
 def _device_states(names: Iterable[str]) -> Schema:
@@ -45,7 +51,7 @@ def _device_states(names: Iterable[str]) -> Schema:
 def _organisation_expectations() -> Schema:
     return _closed(
         {
-            "organisation": _enum(["Active", "Blocked"]),
+            "organisation": _enum(states("organisation")),
             "service_profiles": {"type": "object", "additionalProperties": _SWITCHES},
             **{
                 m: {"type": "object", "additionalProperties": {"type": "string"}}
@@ -76,12 +82,12 @@ def _step() -> Schema:
         "subject": {"type": ["string", "integer"]},
         "outcome": _enum(OUTCOMES),
         "rejected": {"type": "boolean"},
-        "reason": _enum(REJECTION_REASONS),
+        "reason": _enum(r.code for r in REFUSALS),
         "variant": _enum(variants),
         "after": _DURATION,
         "quota": _closed(
             {
-                "action_on_exhaustion": _enum(["Block", "Throttle"]),
+                "action_on_exhaustion": _enum(QUOTA_ACTIONS),
                 "expiry": _DURATION,
                 "volume": {"type": "number"},
             }
@@ -100,7 +106,7 @@ def _setup() -> Schema:
     quota = _closed(
         {
             "volume": {"type": "number"},
-            "action_on_exhaustion": _enum(["Block", "Throttle"]),
+            "action_on_exhaustion": _enum(QUOTA_ACTIONS),
             "threshold_percentage": {"type": "number"},
             "expiry": {"oneOf": [_DURATION, {"type": "string", "format": "date-time"}]},
         }
@@ -119,7 +125,7 @@ def _setup() -> Schema:
         {
             "id": {"type": "integer"},
             "name": {"type": "string"},
-            "state": _enum(["Active", "Blocked"]),
+            "state": _enum(states("organisation")),
         }
     )
     return _closed(

@@ -16,12 +16,20 @@ from sim.engine.initial import (
     consistent,
     organisation_state,
 )
-from sim.engine.state import ATTRIBUTES, MACHINES, DeviceState
+from sim.engine.state import DeviceState
+from sim.engine.vocabulary import (
+    ATTRIBUTES,
+    DEVICE_NAMES,
+    MACHINES,
+    PROFILE_MACHINES,
+    QUOTA_ACTIONS,
+    states,
+)
 from sim.errors import InitialStateError
 from sim.io.positioned_yaml import PositionedDict
 from sim.scenarios.model import DEFAULT_ORGANISATION, FIRST_ENDPOINT, IMPLICIT_DEVICE, Setup
 from sim.scenarios.reader import Reader
-from sim.scenarios.vocabulary import DEVICE_NAMES, PROFILE_SWITCHES
+from statemachines._quota import ACTIVE
 
 SETUP_KEYS = ("organisation", "service_profiles", "devices")
 DEVICE_KEYS = ("endpoint", "service_profile", "state", "data_quota", "sms_quota")
@@ -64,9 +72,9 @@ def _organisation(reader: Reader, data: PositionedDict, setup: Setup) -> str:
         org.get("id", DEFAULT_ORGANISATION), org.value_at("id"), "organisation id"
     )
     return reader.choice(
-        org.get("state", "Active"),
+        org.get("state", states("organisation")[0]),
         org.value_at("state"),
-        ("Active", "Blocked"),
+        states("organisation"),
         "organisation state",
     )
 
@@ -78,16 +86,14 @@ def _profiles(reader: Reader, data: PositionedDict, setup: Setup) -> dict[int, d
     switches: dict[int, dict[str, str]] = {}
     for number, (alias, value) in enumerate(profiles.items(), start=1):
         entry = reader.mapping(value, profiles.value_at(alias), f"service profile {alias!r}")
-        reader.keys(entry, ("id", *PROFILE_SWITCHES), f"service profile {alias!r}")
+        reader.keys(entry, ("id", *PROFILE_MACHINES), f"service profile {alias!r}")
         profile_id = reader.integer(
             entry.get("id", number), entry.value_at("id"), "service profile id"
         )
         setup.profiles[str(alias)] = profile_id
         switches[profile_id] = {
-            s: reader.choice(
-                entry.get(s, "Disabled"), entry.value_at(s), ("Disabled", "Enabled"), s
-            )
-            for s in PROFILE_SWITCHES
+            s: reader.choice(entry.get(s, states(s)[0]), entry.value_at(s), states(s), s)
+            for s in PROFILE_MACHINES
         }
     return switches
 
@@ -111,8 +117,8 @@ def _device(
     values: dict[str, Any] = {}
     for kind in ("data_quota", "sms_quota"):
         values |= _quota(reader, entry, kind, alias, setup)
-    states = reader.mapping(entry.get("state"), entry.value_at("state"), f"state of {alias!r}")
-    for expectation in reader.states(states, STATE_NAMES, alias):
+    given = reader.mapping(entry.get("state"), entry.value_at("state"), f"state of {alias!r}")
+    for expectation in reader.states(given, STATE_NAMES, alias):
         values[expectation.name] = expectation.state
     state = DeviceState()._replace(**values)
     assert set(values) <= set(MACHINES) | set(ATTRIBUTES)
@@ -126,7 +132,7 @@ def _quota(
         return {}
     quota = reader.mapping(entry[kind], entry.value_at(kind), f"{kind} of {alias!r}")
     reader.keys(quota, QUOTA_KEYS, f"{kind} of {alias!r}")
-    values: dict[str, Any] = {kind: "Active"}
+    values: dict[str, Any] = {kind: ACTIVE}
     if "action_on_exhaustion" in quota:
         if kind == "sms_quota":
             reader.fail(
@@ -136,7 +142,7 @@ def _quota(
         values["data_quota_action"] = reader.choice(
             quota["action_on_exhaustion"],
             quota.value_at("action_on_exhaustion"),
-            ("Block", "Throttle"),
+            QUOTA_ACTIONS,
             "action_on_exhaustion",
         )
     if "expiry" in quota:
@@ -160,4 +166,4 @@ def _check_consistent(
             device.state, organisation_state(organisation).context(device.service_profile), "state"
         )
     except InitialStateError as exc:
-        reader.fail(entry.value_at("state"), str(exc).removeprefix("state: "))
+        reader.fail(entry.value_at("state"), exc.message)

@@ -1,4 +1,4 @@
-"""Reading a scenario's ``steps`` and final expectations.
+"""Reading a scenario's ``steps``.
 
 A step does exactly one thing: ``event`` (a catalogue name or id, built into the JSON the
 platform would send), ``event_json`` (a raw payload), ``events_file`` (a recorded stream),
@@ -11,15 +11,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.engine.initial import suggest
-from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import OUTCOMES
-from sim.engine.state import MACHINES
-from sim.events.catalogue import CATALOGUE, REJECTION_REASONS, EventType, lookup, names
+from sim.engine.vocabulary import (
+    DEVICE_NAMES,
+    MACHINES,
+    PROFILE_MACHINES,
+    QUOTA_ACTIONS,
+    SETTABLE_ORGANISATION,
+    states,
+)
+from sim.errors import suggest
+from sim.events.catalogue import CATALOGUE, REFUSALS, EventType, lookup, names
 from sim.io.positioned_yaml import PositionedDict, PositionedList
-from sim.scenarios.model import Expectation, Setup, Step
+from sim.scenarios.expectations import read_checks
+from sim.scenarios.model import ScenarioStep, Setup
 from sim.scenarios.reader import Reader
-from sim.scenarios.vocabulary import DEVICE_NAMES, ENTITY_MACHINES, PROFILE_SWITCHES
 
 ACTIONS = ("event", "event_json", "events_file", "wait", "set")
 CHECKS = ("expect", "expect_organisation")
@@ -43,16 +49,13 @@ KEYS = {
     "set": ("set", "device", "service_profile", *CHECKS),
 }
 ALL_KEYS = tuple(dict.fromkeys(k for keys in KEYS.values() for k in keys))
-ORGANISATION_NAMES = ("organisation", "service_profiles", *ENTITY_MACHINES)
-SETTABLE = (
-    {name: DEVICE_NAMES[name] for name in MACHINES}
-    | {"organisation": ("Active", "Blocked")}
-    | {s: ("Disabled", "Enabled") for s in PROFILE_SWITCHES}
-)
+SETTABLE = {name: DEVICE_NAMES[name] for name in MACHINES} | {
+    name: states(name) for name in SETTABLE_ORGANISATION
+}
 AUTO_REASON = "auto"
 
 
-def read_steps(reader: Reader, top: PositionedDict, setup: Setup) -> list[Step]:
+def read_steps(reader: Reader, top: PositionedDict, setup: Setup) -> list[ScenarioStep]:
     """Every step, checked; at least one."""
     steps = top.get("steps")
     if not isinstance(steps, PositionedList) or not steps:
@@ -63,21 +66,9 @@ def read_steps(reader: Reader, top: PositionedDict, setup: Setup) -> list[Step]:
     return [_step(reader, setup, steps.at(i), item, i + 1) for i, item in enumerate(steps)]
 
 
-def read_final(reader: Reader, top: PositionedDict, setup: Setup) -> list[Expectation]:
-    """The final ``expect`` (per device alias) and ``expect_organisation``."""
-    found = []
-    if "expect" in top:
-        data = reader.mapping(top["expect"], top.value_at("expect"), "expect")
-        found += _per_device(reader, setup, data, "expect")
-    if "expect_organisation" in top:
-        data = reader.mapping(
-            top["expect_organisation"], top.value_at("expect_organisation"), "expect_organisation"
-        )
-        found += _organisation(reader, setup, data, "expect_organisation")
-    return found
-
-
-def _step(reader: Reader, setup: Setup, position: tuple[int, int], item: Any, number: int) -> Step:
+def _step(
+    reader: Reader, setup: Setup, position: tuple[int, int], item: Any, number: int
+) -> ScenarioStep:
     data = reader.mapping(item, position, f"step {number}")
     for key in data:
         if key not in ALL_KEYS:
@@ -96,10 +87,10 @@ def _step(reader: Reader, setup: Setup, position: tuple[int, int], item: Any, nu
             reader.fail(
                 data.key_at(key), f"step {number}: {key!r} does not apply to a {action} step"
             )
-    step = Step(number, reader.where(position), action, label=action)
+    step = ScenarioStep(number, reader.where(position), action, label=action)
     step.device = _device(reader, setup, data, number)
     READERS[action](reader, setup, data, step)
-    _checks(reader, setup, data, step)
+    read_checks(reader, setup, data, step)
     return step
 
 
@@ -121,7 +112,7 @@ def _device(reader: Reader, setup: Setup, data: PositionedDict, number: int) -> 
     return _alias(reader, data, "device", setup.devices, number)
 
 
-def _timing_and_outcome(reader: Reader, data: PositionedDict, step: Step) -> None:
+def _timing_and_outcome(reader: Reader, data: PositionedDict, step: ScenarioStep) -> None:
     if "after" in data:
         step.after = reader.duration(data["after"], data.value_at("after"))
     if "outcome" in data:
@@ -132,7 +123,7 @@ def _timing_and_outcome(reader: Reader, data: PositionedDict, step: Step) -> Non
         step.outcome_where = reader.where(where)
 
 
-def _event(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> None:
+def _event(reader: Reader, setup: Setup, data: PositionedDict, step: ScenarioStep) -> None:
     etype = lookup(data["event"]) if isinstance(data["event"], int | str) else None
     if etype is None:
         reader.fail(
@@ -157,7 +148,7 @@ def _event(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> No
     _timing_and_outcome(reader, data, step)
 
 
-def _variant(reader: Reader, data: PositionedDict, etype: EventType, step: Step) -> str:
+def _variant(reader: Reader, data: PositionedDict, etype: EventType, step: ScenarioStep) -> str:
     variants = tuple(v for v in etype.effects if v)
     if "variant" in data:
         if not variants:
@@ -167,24 +158,24 @@ def _variant(reader: Reader, data: PositionedDict, etype: EventType, step: Step)
         return reader.choice(
             data["variant"], data.value_at("variant"), variants, f"step {step.number}: variant"
         )
-    if etype.id == 3:
-        return _pdp_variant(reader, data, step)
+    if etype.payload == "session":
+        return _session_variant(reader, data, step)
     for key in ("rejected", "reason"):
         if key in data:
             reader.fail(
                 data.key_at(key), f"step {step.number}: {key!r} applies only to Create PDP Context"
             )
-    if etype.id in (56, 58) and "quota" in data:
+    if etype.payload == "quota" and "quota" in data:
         return _quota(reader, data, etype, step)
     if "quota" in data:
         reader.fail(
             data.key_at("quota"),
             f"step {step.number}: 'quota' applies only to Data or SMS quota assigned",
         )
-    return {0: "disconnect", 56: "block"}.get(etype.id, "")
+    return etype.default_variant
 
 
-def _pdp_variant(reader: Reader, data: PositionedDict, step: Step) -> str:
+def _session_variant(reader: Reader, data: PositionedDict, step: ScenarioStep) -> str:
     rejected = data.get("rejected", False)
     if not isinstance(rejected, bool):
         reader.fail(
@@ -197,34 +188,33 @@ def _pdp_variant(reader: Reader, data: PositionedDict, step: Step) -> str:
         return "accepted"
     if "reason" not in data:
         return f"rejected:{AUTO_REASON}"
-    reasons = tuple(REJECTION_REASONS)
+    reasons = tuple(r.code for r in REFUSALS)
     return "rejected:" + reader.choice(
         data["reason"], data.value_at("reason"), reasons, f"step {step.number}: reason"
     )
 
 
-def _quota(reader: Reader, data: PositionedDict, etype: EventType, step: Step) -> str:
+def _quota(reader: Reader, data: PositionedDict, etype: EventType, step: ScenarioStep) -> str:
     quota = reader.mapping(data["quota"], data.value_at("quota"), f"step {step.number}: quota")
-    allowed = (
-        ("action_on_exhaustion", "expiry", "volume") if etype.id == 56 else ("expiry", "volume")
-    )
+    actions = tuple(v for v in etype.effects if v)
+    allowed = ("action_on_exhaustion", "expiry", "volume") if actions else ("expiry", "volume")
     reader.keys(quota, allowed, f"step {step.number}: quota")
     if "expiry" in quota:
         step.quota["expiry"] = reader.duration(quota["expiry"], quota.value_at("expiry"))
     if "volume" in quota:
         step.quota["volume"] = quota["volume"]
-    if etype.id == 58:
-        return ""
+    if not actions:
+        return etype.default_variant
     action = reader.choice(
-        quota.get("action_on_exhaustion", "Block"),
+        quota.get("action_on_exhaustion", QUOTA_ACTIONS[0]),
         quota.value_at("action_on_exhaustion"),
-        ("Block", "Throttle"),
+        QUOTA_ACTIONS,
         "action_on_exhaustion",
     )
     return action.lower()
 
 
-def _profile(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> str:
+def _profile(reader: Reader, setup: Setup, data: PositionedDict, step: ScenarioStep) -> str:
     if "service_profile" not in data:
         if len(setup.profiles) == 1:
             return next(iter(setup.profiles))
@@ -235,7 +225,7 @@ def _profile(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> 
     return _alias(reader, data, "service_profile", setup.profiles, step.number)
 
 
-def _event_json(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> None:
+def _event_json(reader: Reader, setup: Setup, data: PositionedDict, step: ScenarioStep) -> None:
     raw = reader.mapping(
         data["event_json"], data.value_at("event_json"), f"step {step.number}: event_json"
     )
@@ -248,7 +238,7 @@ def _event_json(reader: Reader, setup: Setup, data: PositionedDict, step: Step) 
     _timing_and_outcome(reader, data, step)
 
 
-def _events_file(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> None:
+def _events_file(reader: Reader, setup: Setup, data: PositionedDict, step: ScenarioStep) -> None:
     value = data["events_file"]
     if not isinstance(value, str):
         reader.fail(data.value_at("events_file"), f"step {step.number}: events_file must be a path")
@@ -261,16 +251,16 @@ def _events_file(reader: Reader, setup: Setup, data: PositionedDict, step: Step)
     step.events_file, step.label = path, f"events_file {value}"
 
 
-def _wait(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> None:
+def _wait(reader: Reader, setup: Setup, data: PositionedDict, step: ScenarioStep) -> None:
     step.seconds = reader.duration(data["wait"], data.value_at("wait"))
     step.label = f"wait {data['wait']}"
 
 
-def _set(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> None:
+def _set(reader: Reader, setup: Setup, data: PositionedDict, step: ScenarioStep) -> None:
     values = reader.mapping(data["set"], data.value_at("set"), f"step {step.number}: set")
     for expectation in reader.states(values, SETTABLE, ""):
         step.sets[expectation.name] = expectation.state
-        if expectation.name in PROFILE_SWITCHES:
+        if expectation.name in PROFILE_MACHINES:
             step.service_profile = _profile(reader, setup, data, step)
         elif expectation.name in MACHINES and step.device is None:
             reader.fail(
@@ -278,93 +268,6 @@ def _set(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> None
                 f"step {step.number}: setting {expectation.name} needs a device: one of {', '.join(setup.devices)}",
             )
     step.label = "set " + ", ".join(f"{k} {v}" for k, v in step.sets.items())
-
-
-def _checks(reader: Reader, setup: Setup, data: PositionedDict, step: Step) -> None:
-    if "expect" in data:
-        expect = reader.mapping(
-            data["expect"], data.value_at("expect"), f"step {step.number}: expect"
-        )
-        if expect and all(k in setup.devices for k in expect):
-            step.expect += _per_device(reader, setup, expect, f"step {step.number}: expect")
-        elif step.device is None:
-            reader.fail(
-                expect.position,
-                f"step {step.number}: expect names no device: write {{alias: {{machine: state}}}} with an alias of {', '.join(setup.devices)}",
-            )
-        else:
-            step.expect += reader.states(expect, DEVICE_NAMES, step.device)
-    if "expect_organisation" in data:
-        expect = reader.mapping(
-            data["expect_organisation"],
-            data.value_at("expect_organisation"),
-            f"step {step.number}: expect_organisation",
-        )
-        step.expect += _organisation(
-            reader, setup, expect, f"step {step.number}: expect_organisation"
-        )
-
-
-def _per_device(reader: Reader, setup: Setup, data: PositionedDict, what: str) -> list[Expectation]:
-    found = []
-    for alias, states in data.items():
-        if alias not in setup.devices:
-            reader.fail(
-                data.key_at(alias),
-                f"{what}: unknown device {alias!r}{suggest(str(alias), tuple(setup.devices))}",
-            )
-        found += reader.states(
-            reader.mapping(states, data.value_at(alias), f"{what}.{alias}"),
-            DEVICE_NAMES,
-            str(alias),
-        )
-    return found
-
-
-def _organisation(
-    reader: Reader, setup: Setup, data: PositionedDict, what: str
-) -> list[Expectation]:
-    reader.keys(data, ORGANISATION_NAMES, what)
-    found = []
-    if "organisation" in data:
-        state = reader.choice(
-            data["organisation"],
-            data.value_at("organisation"),
-            ("Active", "Blocked"),
-            "organisation state",
-        )
-        found.append(
-            Expectation(
-                "organisation", "organisation", state, reader.where(data.value_at("organisation"))
-            )
-        )
-    profiles = reader.mapping(
-        data.get("service_profiles"), data.value_at("service_profiles"), f"{what}.service_profiles"
-    )
-    for alias, switches in profiles.items():
-        if alias not in setup.profiles:
-            reader.fail(
-                profiles.key_at(alias),
-                f"{what}: unknown service profile {alias!r}{suggest(str(alias), tuple(setup.profiles))}",
-            )
-        table = {s: ("Disabled", "Enabled") for s in PROFILE_SWITCHES}
-        found += reader.states(
-            reader.mapping(switches, profiles.value_at(alias), str(alias)),
-            table,
-            f"profile:{alias}",
-        )
-    for machine in ENTITY_MACHINES:
-        entities = reader.mapping(data.get(machine), data.value_at(machine), f"{what}.{machine}")
-        for key, state in entities.items():
-            value = reader.choice(
-                state, entities.value_at(key), tuple(RUNNERS[machine].states), f"{machine} state"
-            )
-            found.append(
-                Expectation(
-                    f"{machine}:{key}", machine, value, reader.where(entities.value_at(key))
-                )
-            )
-    return found
 
 
 def _plain(value: Any) -> Any:

@@ -12,17 +12,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.errors import DeviceSimError, ScenarioError
-from sim.scenarios.load import read_scenario
+from sim.errors import ScenarioError, UsageError
+from sim.scenarios.load import load_scenario
 from sim.scenarios.model import Scenario
 from sim.scenarios.runner import Result, run_scenario
 
 SUFFIXES = (".yaml", ".yml")
 _TOKEN = re.compile(r"\(|\)|[^\s()]+")
-
-
-class UsageError(DeviceSimError):
-    """A path that does not exist, or a -k expression that does not parse."""
 
 
 def collect(paths: Sequence[str | Path]) -> list[Path]:
@@ -62,7 +58,7 @@ class SuiteResult:
     """Results of the scenarios that ran, and the files that could not be read."""
 
     results: list[Result] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
+    invalid: list[ScenarioError] = field(default_factory=list)
     deselected: int = 0
 
     @property
@@ -75,7 +71,7 @@ def load_all(files: Iterable[Path]) -> Iterator[Scenario | ScenarioError]:
     """Each file read, or the error that says why it could not be."""
     for path in files:
         try:
-            yield read_scenario(path)
+            yield load_scenario(path)
         except ScenarioError as error:
             yield error
 
@@ -88,7 +84,7 @@ def run_all(
     suite = SuiteResult()
     for item in load_all(files):
         if isinstance(item, ScenarioError):
-            suite.invalid.append(str(item))
+            suite.invalid.append(item)
             continue
         if not wanted(f"{item.path} {item.name} {' '.join(item.tags)}"):
             suite.deselected += 1

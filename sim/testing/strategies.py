@@ -1,4 +1,4 @@
-"""Hypothesis strategies and a stateful test base for systems that consume emnify events.
+"""Hypothesis strategies for systems that consume emnify events.
 
 Import needs Hypothesis (``pip install 'emnify-devicesim[test]'``). See docs/testing.md.
 
@@ -8,35 +8,43 @@ Import needs Hypothesis (``pip install 'emnify-devicesim[test]'``). See docs/tes
   session); ``valid=False`` mixes in retransmissions, reordering and impossible events.
 - ``scenarios()``: whole scenario documents that ``devicesim run`` accepts.
 - ``histories()``: arbitrary sequences, possible or not, malformed payloads included.
-- ``IntegrationStateMachine``: subclass it, implement ``deliver`` and ``observe``; Hypothesis
-  drives your system with allowed events and compares what it believes with the model.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 try:
     from hypothesis import strategies as st
-    from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError("sim.testing needs Hypothesis: pip install 'emnify-devicesim[test]'") from exc
 
+from sim.engine.vocabulary import DEVICE_NAMES
 from sim.events.build import build_event
-from sim.events.catalogue import CATALOGUE, KINDS, lookup
-from sim.scenarios.vocabulary import DEVICE_NAMES
-from sim.scenarios.writer import write_scenario
-from sim.testing.export import alias, scenario_document
+from sim.events.catalogue import (
+    CATALOGUE,
+    DATA,
+    DATA_QUOTA,
+    GENERIC,
+    KINDS,
+    LIMITS,
+    NETWORK_ATTACHMENT,
+    SMS_QUOTA,
+    STATUS,
+    Kind,
+    lookup,
+)
+from sim.testing.export import scenario_document
 from sim.testing.walker import START, Choice, Walker
 
 ORGANISATIONS = (100, 200)
 PROFILES = (7, 8)
 SUBJECTS = ("alice@example.com", "bob@example.com", "385", "386")
-EVENT_KINDS: tuple[tuple[int, str], ...] = KINDS[1:]
-_GAPS = st.integers(1, 600)
+EVENT_KINDS: tuple[Kind, ...] = tuple(KINDS[1:])
+#: Type ids the catalogue does not know, for histories with unknown events.
+UNKNOWN_TYPES = tuple(t for t in range(100) if t not in CATALOGUE)[:5]
+GAPS = st.integers(1, 600)
 
 
 def _kinds(types: Sequence[int | str] | None) -> list[tuple[int, str]]:
@@ -84,13 +92,13 @@ _GROUPS: tuple[tuple[str, int], ...] = (
     ("organisation", 10),
 )
 _GROUP_OF = {
-    "Network Attachment and Location": "traffic",
-    "Data Connection Lifecycle": "traffic",
-    "Generic Events": "traffic",
-    "Data Quota Management": "quota",
-    "SMS Quota Management": "quota",
-    "Device Status Management": "status",
-    "Limit Enforcement": "status",
+    NETWORK_ATTACHMENT: "traffic",
+    DATA: "traffic",
+    GENERIC: "traffic",
+    DATA_QUOTA: "quota",
+    SMS_QUOTA: "quota",
+    STATUS: "status",
+    LIMITS: "status",
 }
 
 
@@ -100,7 +108,7 @@ def _group(choice: Choice) -> str:
     return _GROUP_OF.get(CATALOGUE[choice.type_id].category, "status")
 
 
-def _choose(draw: st.DrawFn, walker: Walker) -> Choice:
+def choose(draw: st.DrawFn, walker: Walker) -> Choice:
     """One allowed event, its kind weighted as in real streams."""
     grouped: dict[str, list[Choice]] = {}
     for choice in walker.choices():
@@ -119,7 +127,7 @@ def walk(draw: st.DrawFn, devices: int, size: int, organisation_events: bool = T
     walker = Walker(devices, organisation_events=organisation_events)
     walker.open_with(draw(st.booleans()), draw(st.booleans()))
     for _ in range(size):
-        walker.fire(_choose(draw, walker), draw(_GAPS))
+        walker.fire(choose(draw, walker), draw(GAPS))
     return walker
 
 
@@ -162,7 +170,7 @@ def scenarios(draw: st.DrawFn, devices: int = 1, max_size: int = 15) -> dict[str
         (walker.open_with(draw(st.booleans()), draw(st.booleans())), {})
     ]
     for _ in range(draw(st.integers(1, max_size))):
-        sent = walker.fire(_choose(draw, walker), draw(_GAPS))
+        sent = walker.fire(choose(draw, walker), draw(GAPS))
         keys = draw(st.sets(st.sampled_from(sorted(DEVICE_NAMES)), max_size=3))
         deliveries.append(
             (
@@ -219,126 +227,13 @@ def histories(
         if roll < 3 and drawn:
             drawn.append(draw(st.sampled_from(drawn)))  # a retransmission
         elif roll < 5:
-            unknown = build_event(0, event_id=number, time=START + offset, organisation=100)
-            unknown["event_type"] = {
-                "id": draw(st.sampled_from([24, 35, 47, 62, 99])),
-                "description": "?",
-            }
+            unknown = build_event(
+                draw(st.sampled_from(UNKNOWN_TYPES)), event_id=number, time=START + offset,
+                organisation=100,
+            )  # fmt: skip
             drawn.append(unknown)
         elif roll < 7 and malformed_events:
             drawn.append(draw(malformed()))
         else:
             drawn.append(draw(events(endpoints=endpoints, event_id=number, time=START + offset)))
     return drawn
-
-
-class IntegrationStateMachine(RuleBasedStateMachine):
-    """Property-test a system that consumes emnify events against the model.
-
-    Subclass it and implement ``deliver`` (hand events to the system under test) and
-    ``observe`` (what it believes about a device, keyed by machine or view names). Hypothesis
-    then fires events the model allows; after each step every device's observed keys are
-    compared with the model. On a mismatch the shrunk history is written as a scenario YAML
-    file under ``export_dir`` (named in the failure message): it passes under
-    ``devicesim run`` and is the regression case to replay against your system.
-    """
-
-    #: How many devices (endpoint ids 1001, 1002, ...) the histories involve.
-    devices: ClassVar[int] = 2
-    #: Include organisation and service-profile events (organisation blocked, quota management).
-    organisation_events: ClassVar[bool] = True
-    #: Where failing histories are written.
-    export_dir: ClassVar[str | Path] = "devicesim-failures"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.walker = Walker(self.devices, organisation_events=self.organisation_events)
-        self.deliveries: list[tuple[list[dict[str, Any]], dict[int, dict[str, str]]]] = []
-
-    def deliver(self, events: list[dict[str, Any]]) -> None:
-        """Hand these events, in order, to the system under test (e.g. POST them to it)."""
-        raise NotImplementedError
-
-    def observe(self, endpoint_id: int) -> dict[str, str]:
-        """What the system under test believes about a device: {machine or view: state}."""
-        raise NotImplementedError
-
-    @initialize(data_quota_management=st.booleans(), sms_quota_management=st.booleans())
-    def quota_management(self, data_quota_management: bool, sms_quota_management: bool) -> None:
-        """The story may open with quota management switched on for the devices' profile."""
-        sent = self.walker.open_with(data_quota_management, sms_quota_management)
-        if sent:
-            self.deliveries.append((sent, {}))
-            self.deliver(sent)
-
-    @rule(data=st.data())
-    def platform_sends(self, data: st.DataObject) -> None:
-        """The platform sends one allowed event (and the follow-ups it implies)."""
-        sent = self.walker.fire(
-            data.draw(_choice_strategy(self.walker), label="event"), data.draw(_GAPS, label="gap")
-        )
-        self.deliveries.append((sent, {}))
-        self.deliver(sent)
-
-    @invariant()
-    def system_agrees_with_the_model(self) -> None:
-        """Every key the system reports equals the model's state."""
-        mismatches = []
-        for endpoint in self.walker.endpoints:
-            observed = self.observe(endpoint)
-            expected = {
-                key: self.walker.fleet.value(endpoint, key)
-                for key in observed
-                if key in DEVICE_NAMES
-            }
-            unknown = sorted(set(observed) - set(DEVICE_NAMES))
-            if unknown:
-                raise AssertionError(
-                    f"observe() returned keys that are no machine or view: {unknown}"
-                )
-            if self.deliveries:
-                self.deliveries[-1][1][endpoint] = expected
-            mismatches += [
-                f"{alias(endpoint)} {k}: model {v}, system {observed[k]}"
-                for k, v in expected.items()
-                if observed[k] != v
-            ]
-        if mismatches:
-            # Only the final replay of the shrunk example is written: writing every failing
-            # example met while shrinking would cost most of the shrinking time.
-            path = self._export() if _final_run() else Path(self.export_dir)
-            raise AssertionError(
-                "system disagrees with the model: "
-                + "; ".join(mismatches)
-                + f"\nregression scenario: {path}"
-            )
-
-    def _export(self) -> Path:
-        name = re.sub(r"(?<!^)(?=[A-Z])", "-", type(self).__name__).lower()
-        description = (
-            f"A history on which {type(self).__name__} disagreed with the model, shrunk by Hypothesis. "
-            "Every step is a payload as delivered; expectations are the model's states for the keys the system "
-            "reported. `devicesim run` passes it; replay the payloads against your system to reproduce the bug."
-        )
-        document = scenario_document(
-            f"Regression found by {type(self).__name__}",
-            description,
-            self.walker.endpoints,
-            self.deliveries,
-        )
-        return write_scenario(document, Path(self.export_dir) / f"{name}.yaml")
-
-
-def _final_run() -> bool:
-    """Whether Hypothesis is replaying its final (shrunk) example: only that one is worth
-    writing out, and writing every intermediate one would cost most of the shrinking time."""
-    try:
-        from hypothesis.control import current_build_context
-
-        return bool(current_build_context().is_final)
-    except Exception:  # outside a Hypothesis run, or an API that moved: write it
-        return True
-
-
-def _choice_strategy(walker: Walker) -> st.SearchStrategy[Choice]:
-    return st.composite(lambda draw: _choose(draw, walker))()

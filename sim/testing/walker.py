@@ -16,13 +16,13 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from sim.engine.fleet import Fleet
-from sim.engine.initial import initial_state
 from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import INCONSISTENT, INVALID
-from sim.engine.state import refusal_reason
 from sim.engine.trace import TraceEntry
+from sim.engine.views import refusal_reason
 from sim.events.build import build_event
-from sim.events.catalogue import CATALOGUE, KINDS
+from sim.events.catalogue import CATALOGUE, KINDS, OTHER_REFUSAL, SYNTHESISED, EventType
+from sim.io.initial_file import initial_state
 
 START = 1_746_086_400.0  # 2025-05-01T08:00:00Z
 ORGANISATION = 100
@@ -32,10 +32,6 @@ SUBJECTS = {
     "openvpn": ("alice@example.com",),
     "user": ("alice@example.com", "bob@example.com"),
 }
-#: Types the walker never offers: the clock synthesises Device offline, and expiry needs dates.
-_NOT_OFFERED = frozenset({49, 60, 61})
-#: After these, a rule-ended session is announced with a Policy Control Generic event first.
-_ANNOUNCED = frozenset({43, 56, 57})
 
 
 class Choice(NamedTuple):
@@ -80,58 +76,65 @@ class Walker:
 
     def _device_choices(self, endpoint: int) -> list[Choice]:
         found = []
+        state, context = self.fleet.state(endpoint), self.fleet.context(endpoint)
+        reason = refusal_reason(state, context)
         for type_id, variant in KINDS[1:]:
             etype = CATALOGUE[type_id]
-            if (
-                etype.scope != "endpoint"
-                or type_id in _NOT_OFFERED
-                or variant.startswith("rejected")
-            ):
+            # The clock synthesises Device offline and quota expiry (expiry needs dates).
+            if etype.scope != "endpoint" or type_id in SYNTHESISED:
+                continue
+            effect = etype.effects[variant]
+            if effect.rejected:
+                # The platform refuses exactly when the model denies data service, and says why.
+                if effect.refusal == reason != OTHER_REFUSAL:
+                    found.append(Choice(type_id, variant, endpoint))
                 continue
             preview = self.fleet.preview(endpoint, (type_id, variant))
             # Without warnings too: the platform sends 18-21 only under quota management.
             if preview.outcome != INCONSISTENT and not preview.warnings:
                 found.append(Choice(type_id, variant, endpoint))
-        state, context = self.fleet.state(endpoint), self.fleet.context(endpoint)
-        reason = refusal_reason(state, context)
-        if reason != "other":  # the platform refuses exactly when the model denies data service
-            found.append(Choice(3, f"rejected:{reason}", endpoint))
         return found
 
     def _organisation_choices(self) -> list[Choice]:
         org = self.fleet.organisations[ORGANISATION]
-        found = [Choice(t, "") for t in (52, 53, 54, 55)]
-        if org.organisation == "Active":
-            found.append(Choice(12, ""))
-        found += [
-            Choice(t, "")
+        found = [
+            Choice(t, e.default_variant)
             for t, e in CATALOGUE.items()
-            if e.scope == "organisation" and e.audit_only
+            if e.subject == "service_profile"
         ]
+        audit = []
         for type_id, etype in CATALOGUE.items():
-            triggers = etype.effects[""].triggers if "" in etype.effects else ()
-            if not triggers or triggers[0][0] not in SUBJECTS:
+            triggers = etype.effects[etype.default_variant].triggers
+            if etype.scope != "organisation":
+                continue
+            if not triggers:
+                audit.append(Choice(type_id, etype.default_variant))
                 continue
             machine, trigger = triggers[0]
-            for subject in SUBJECTS[machine]:
-                current = org.entities.get(machine, {}).get(subject, RUNNERS[machine].initial)
+            for subject in SUBJECTS.get(machine, (None,)) if etype.subject == "entity" else (None,):
+                current = (
+                    org.entities.get(machine, {}).get(subject, RUNNERS[machine].initial)
+                    if subject is not None
+                    else org.holder(machine)[machine]
+                )
                 if _allowed(machine, current, trigger):
-                    found.append(Choice(type_id, "", subject=subject))
-        return found + [
-            Choice(t, "")
-            for t, e in CATALOGUE.items()
-            if e.scope == "organisation" and e.audit_only
-        ]
+                    found.append(Choice(type_id, etype.default_variant, subject=subject))
+        return found + audit
 
     def open_with(
         self, data_quota_management: bool, sms_quota_management: bool
     ) -> list[dict[str, Any]]:
         """Start the story with quota management switched on for the devices' profile, as
-        the platform reports it (52, 54): histories stay self-contained."""
+        the platform reports it (Data quota enabled, SMS quota enabled): histories stay
+        self-contained."""
         sent = []
-        for wanted, type_id in ((data_quota_management, 52), (sms_quota_management, 54)):
+        for wanted, machine in (
+            (data_quota_management, "data_quota_management"),
+            (sms_quota_management, "sms_quota_management"),
+        ):
             if wanted:
-                sent += self.fire(Choice(type_id, ""), gap=1.0)
+                etype = _switching_on(machine)
+                sent += self.fire(Choice(etype.id, etype.default_variant), gap=1.0)
         return sent
 
     def fire(self, choice: Choice, gap: float = 60.0) -> list[dict[str, Any]]:
@@ -141,10 +144,8 @@ class Walker:
         sent = [self._send(choice.type_id, choice.variant, choice.endpoint, choice.subject)]
         entry = self._apply(sent[0])
         for endpoint in _sessions_ended(entry):
-            if choice.type_id in _ANNOUNCED:
-                sent.append(self._follow_up(0, "disconnect", endpoint))
-            if choice.type_id != 5:
-                sent.append(self._follow_up(5, "", endpoint))
+            for type_id, variant in CATALOGUE[choice.type_id].follow_ups:
+                sent.append(self._follow_up(type_id, variant, endpoint))
         return sent
 
     def _follow_up(self, type_id: int, variant: str, endpoint: Hashable) -> dict[str, Any]:
@@ -171,6 +172,15 @@ class Walker:
         return entry
 
 
+def _switching_on(machine: str) -> EventType:
+    """The service-profile event that switches a quota management machine on."""
+    return next(
+        etype
+        for etype in CATALOGUE.values()
+        if etype.effects[etype.default_variant].triggers == ((machine, "enable"),)
+    )
+
+
 @cache
 def _allowed(machine: str, state: str, trigger: str) -> bool:
     """Whether the machine's table allows ``trigger`` in ``state`` (asked once per triple)."""
@@ -182,10 +192,6 @@ def _sessions_ended(entry: TraceEntry) -> list[Hashable]:
     ended = []
     for item in entry.changes:
         change = item.change
-        if (
-            change.machine == "pdp"
-            and change.dest == "Disconnected"
-            and (change.cause != "event" or entry.type_id == 0)
-        ):
+        if change.machine == "pdp" and change.trigger == "cut_off":
             ended.append(item.endpoint)
     return list(dict.fromkeys(ended))

@@ -1,7 +1,7 @@
-"""The names scenario authors may write: machines, views, their states, durations, times.
+"""The values scenario authors write besides names: durations, times, case-free choices.
 
-Kept in one place so that validation, did-you-mean suggestions, the JSON Schema test and the
-reference docs all agree.
+Names of machines, views and states are ``sim.engine.vocabulary``'s; this module reads the
+rest of what a person types (``5m``, ``2025-05-01T08:00:00Z``, ``combined attached``).
 """
 
 from __future__ import annotations
@@ -9,23 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-from sim.engine.machines import RUNNERS
-from sim.engine.state import MACHINES
-from sim.events.parse import parse_time
-
-VIEW_VALUES: dict[str, tuple[str, ...]] = {
-    "connectivity": ("Online", "Attached", "Offline", "Blocked"),
-    "data_service": ("Allowed", "Throttled", "Denied"),
-    "sms_service": ("Allowed", "Denied"),
-    "data_quota_action": ("Block", "Throttle"),
-}
-#: What ``expect`` may name for a device, with the values each can take.
-DEVICE_NAMES: dict[str, tuple[str, ...]] = {
-    **{m: tuple(RUNNERS[m].states) for m in MACHINES},
-    **VIEW_VALUES,
-}
-ENTITY_MACHINES = ("cloudconnect", "openvpn", "user")
-PROFILE_SWITCHES = ("data_quota_management", "sms_quota_management")
+from sim.events.event import parse_time
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}

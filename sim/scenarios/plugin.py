@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from sim.errors import ScenarioError
-from sim.scenarios.load import read_scenario
+from sim.errors import ScenarioError, ScenarioFailed
+from sim.scenarios.load import load_scenario
 from sim.scenarios.model import Scenario
-from sim.scenarios.runner import Result, run_scenario
+from sim.scenarios.runner import run_scenario
 from sim.scenarios.suite import SUFFIXES
 
 INI = "devicesim_scenarios"
@@ -51,18 +51,10 @@ class ScenarioFile(pytest.File):
 
     def collect(self) -> Iterator[pytest.Item]:
         try:
-            scenario = read_scenario(Path(os.path.relpath(self.path)))
+            scenario = load_scenario(Path(os.path.relpath(self.path)))
         except ScenarioError as error:
             raise self.CollectError(str(error)) from None
         yield ScenarioItem.from_parent(self, name=scenario.name, scenario=scenario)
-
-
-class ScenarioFailed(Exception):
-    """A scenario whose checks did not all hold."""
-
-    def __init__(self, result: Result) -> None:
-        super().__init__(result.scenario.name)
-        self.result = result
 
 
 class ScenarioItem(pytest.Item):
@@ -76,13 +68,12 @@ class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         result = run_scenario(self.scenario)
         if not result.passed:
-            raise ScenarioFailed(result)
+            lines = [line for failure in result.failures for line in failure.lines()]
+            raise ScenarioFailed(self.scenario.name, lines, path=str(self.scenario.path))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, ScenarioFailed):
-            return "\n".join(
-                line for failure in excinfo.value.result.failures for line in failure.lines()
-            )
+            return "\n".join(excinfo.value.lines)
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:

@@ -1,0 +1,128 @@
+"""What a person sees of a device, computed from its state and context, never stored.
+
+``connectivity`` is the status the Portal shows (Blocked, Online, Attached, Offline);
+``data_service`` and ``sms_service`` say whether the device may use them, and why. Because
+they are computed, they cannot drift from the machines. The rules (``sim.engine.rules``) are
+written in terms of the same functions.
+"""
+
+from __future__ import annotations
+
+from sim.engine.state import Context, DeviceState
+from sim.engine.vocabulary import (
+    ALLOWED,
+    ATTACHED,
+    BLOCKED,
+    DENIED,
+    MACHINES,
+    OFFLINE,
+    ONLINE,
+    THROTTLE,
+    THROTTLED,
+    UNKNOWN,
+)
+from sim.events.catalogue import NO_QUOTA, OTHER_REFUSAL, QUOTA_EXHAUSTED, SIM_NOT_ACTIVATED
+from statemachines import _quota, endpoint, network, pdp, policy, sim, sim_assignment
+from statemachines import organisation as organisation_machine
+from statemachines import service_profile as profile_machine
+
+#: SIM states in which a device may use the network.
+SERVING_SIM = (sim.ACTIVATED, sim.FACTORY_TEST)
+
+
+def network_access_denial(state: DeviceState, context: Context) -> str | None:
+    """Why the device may not use the network at all, or None when it may (rule 1)."""
+    if state.sim not in SERVING_SIM:
+        return f"SIM is {state.sim}"
+    if state.sim_assignment != sim_assignment.ASSIGNED:
+        return "SIM is not assigned to the endpoint"
+    if state.endpoint != endpoint.ENABLED:
+        return "endpoint is Disabled"
+    if state.policy != policy.UNBLOCKED:
+        return "endpoint is blocked by its policy"
+    if context.organisation != organisation_machine.ACTIVE:
+        return "organisation is Blocked"
+    return None
+
+
+def quota_management_applies(management: str, inferred: bool) -> bool:
+    """Management applies when the profile has it Enabled, or (profile unknown) it was inferred."""
+    return management == profile_machine.ENABLED or (management == UNKNOWN and inferred)
+
+
+def data_service(state: DeviceState, context: Context) -> tuple[str, str]:
+    """The data service the device gets, and why (rule 2)."""
+    denial = network_access_denial(state, context)
+    if denial:
+        return DENIED, denial
+    if not quota_management_applies(context.data_quota_management, state.data_quota_managed):
+        return ALLOWED, "no data quota management applies"
+    if state.data_quota == _quota.ACTIVE:
+        return ALLOWED, "data quota is Active"
+    if state.data_quota == _quota.EXHAUSTED and state.data_quota_action == THROTTLE:
+        return THROTTLED, "data quota is Exhausted and the action on exhaustion is Throttle"
+    if state.data_quota == _quota.EXHAUSTED:
+        return DENIED, "data quota is Exhausted and the action on exhaustion is Block"
+    if state.data_quota == _quota.NONE:
+        return DENIED, "data quota management applies and the device has no data quota"
+    return DENIED, f"data quota is {state.data_quota}"
+
+
+def sms_service(state: DeviceState, context: Context) -> tuple[str, str]:
+    """The SMS service the device gets, and why (rule 3)."""
+    denial = network_access_denial(state, context)
+    if denial:
+        return DENIED, denial
+    if not quota_management_applies(context.sms_quota_management, state.sms_quota_managed):
+        return ALLOWED, "no SMS quota management applies"
+    if state.sms_quota == _quota.ACTIVE:
+        return ALLOWED, "SMS quota is Active"
+    if state.sms_quota == _quota.NONE:
+        return DENIED, "SMS quota management applies and the device has no SMS quota"
+    return DENIED, f"SMS quota is {state.sms_quota}"
+
+
+def connectivity(state: DeviceState, context: Context) -> str:
+    """The device status as the Portal shows it: Blocked, Online, Attached or Offline."""
+    if network_access_denial(state, context):
+        return BLOCKED
+    if state.pdp == pdp.CONNECTED:
+        return ONLINE
+    if state.network != network.DETACHED:
+        return ATTACHED
+    return OFFLINE
+
+
+def describe(state: DeviceState, context: Context) -> dict[str, str]:
+    """Every machine state and view of a device by name: what users read and assert."""
+    described = {machine: getattr(state, machine) for machine in MACHINES}
+    described["connectivity"] = connectivity(state, context)
+    described["data_service"] = data_service(state, context)[0]
+    described["sms_service"] = sms_service(state, context)[0]
+    return described
+
+
+def view_reason(view: str, state: DeviceState, context: Context) -> str:
+    """Why a derived view has the value it has, in words."""
+    if view == "data_service":
+        return data_service(state, context)[1]
+    if view == "sms_service":
+        return sms_service(state, context)[1]
+    denial = network_access_denial(state, context)
+    if denial:
+        return f"network access is denied: {denial}"
+    if state.pdp == pdp.CONNECTED:
+        return "a data session is open"
+    if state.network != network.DETACHED:
+        return f"network is {state.network} with no data session"
+    return "the device has no network registration"
+
+
+def refusal_reason(state: DeviceState, context: Context) -> str:
+    """The code (one of ``sim.events.catalogue.REFUSALS``) of the reason the platform would
+    give for refusing a data session in this state."""
+    if state.sim not in SERVING_SIM:
+        return SIM_NOT_ACTIVATED
+    if network_access_denial(state, context) or data_service(state, context)[0] != DENIED:
+        return OTHER_REFUSAL
+    return QUOTA_EXHAUSTED if state.data_quota == _quota.EXHAUSTED else NO_QUOTA

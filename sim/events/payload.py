@@ -1,0 +1,154 @@
+"""Reading the parts of a payload that differ between event types: variant, quota, subject.
+
+The catalogue says, per type, which reader applies (its ``payload``, its ``subject`` and where
+the subject is written, ``subject_at``); this module holds the readers. They are lenient by
+design: ``detail`` may be a JSON-encoded string whose inside is not always valid JSON,
+numbers come as strings, quota fields in camelCase, the service profile only in the
+description, refusal reasons in the description or in ``detail.data_service_failure_cause``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sim.events.catalogue import POLICY_CONTROL, REFUSALS, EventType
+from sim.events.event import Quota, parse_time, read_int
+
+_PROFILE = re.compile(r"service profile \(id\s*=\s*(\d+)", re.IGNORECASE)
+_BARE_TIME = re.compile(r"(:\s*)(\d{4}-\d{2}-\d{2}[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)(?=\s*[,}])")
+_QUOTED_USER = re.compile(r"user '([^']+)'", re.IGNORECASE)
+_BREAKOUT = re.compile(r"breakout (\d+)", re.IGNORECASE)
+_ACTIONS = {1: "Block", 2: "Throttle", "1": "Block", "2": "Throttle"}
+
+
+def source_of(raw: Mapping[str, Any]) -> int | None:
+    """The ``event_source`` id, if the payload has one."""
+    source = raw.get("event_source")
+    if isinstance(source, Mapping) and source.get("id") is not None:
+        return read_int(source["id"], "event_source.id")
+    return None
+
+
+def detail_of(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``detail`` as a mapping: an object, a JSON string (repaired if need be), or empty."""
+    detail = raw.get("detail")
+    if isinstance(detail, Mapping):
+        return detail
+    if isinstance(detail, str) and detail.strip():
+        for text in (detail, _BARE_TIME.sub(r'\1"\2"', detail)):
+            try:
+                loaded = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(loaded, Mapping):
+                return loaded
+    return {}
+
+
+def session_variant(raw: Mapping[str, Any], description: str, detail: Mapping[str, Any]) -> str:
+    """``accepted``, or ``rejected:<refusal code>`` from the description or the failure cause."""
+    text = description.lower()
+    failure = str(detail.get("data_service_failure_cause") or "").lower()
+    rejected = (
+        source_of(raw) == POLICY_CONTROL or "rejected" in text or bool(failure)
+    ) and "pdp_context" not in detail
+    if not rejected:
+        return "accepted"
+    for refusal in REFUSALS:
+        if any(m in text for m in refusal.matches) or failure in refusal.causes:
+            return f"rejected:{refusal.code}"
+    return f"rejected:{REFUSALS[-1].code}"
+
+
+def notice_variant(raw: Mapping[str, Any], description: str) -> str:
+    """A Generic event disconnects when Policy Control says 'Disconnecting data access'."""
+    disconnects = source_of(raw) == POLICY_CONTROL and description.lower().startswith(
+        "disconnecting data access"
+    )
+    return "disconnect" if disconnects else "notice"
+
+
+def quota_of(detail: Mapping[str, Any], description: str) -> Quota:
+    """The action on exhaustion, expiry and volume of an assigned quota."""
+    quota = detail.get("quota")
+    fields: Mapping[str, Any] = quota if isinstance(quota, Mapping) else detail
+    action_field = fields.get("action_on_exhaustion")
+    action_id = (
+        action_field.get("id")
+        if isinstance(action_field, Mapping)
+        else fields.get("action_on_quota_exhaustion_id", action_field)
+    )
+    action = _ACTIONS.get(action_id)
+    if action is None and "throttl" in description.lower():
+        action = "Throttle"
+    expiry = fields.get("expiryDate", fields.get("expiry_date"))
+    try:
+        expires = parse_time(expiry) if expiry else None
+    except ValueError:
+        expires = None
+    try:
+        volume = float(fields["volume"]) if fields.get("volume") is not None else None
+    except (TypeError, ValueError):
+        volume = None
+    return Quota(action, expires, volume)
+
+
+def variant_of(
+    etype: EventType, raw: Mapping[str, Any], description: str
+) -> tuple[str, Quota | None]:
+    """The variant of an event of a known type, and its quota when it assigns one."""
+    if etype.payload == "notice":
+        return notice_variant(raw, description), None
+    if etype.payload == "session":
+        return session_variant(raw, description, detail_of(raw)), None
+    if etype.payload == "quota":
+        quota = quota_of(detail_of(raw), description)
+        action = (quota.action or "Block").lower()
+        return (action if action in etype.effects else etype.default_variant), quota
+    return etype.default_variant, None
+
+
+def profile_of(description: str) -> int | None:
+    """The service profile id a profile event names in its description."""
+    match = _PROFILE.search(description)
+    return int(match.group(1)) if match else None
+
+
+def _username(value: object) -> str | None:
+    if isinstance(value, Mapping):
+        found = value.get("username") or value.get("id")
+        return None if found is None else str(found)
+    return value if isinstance(value, str) and value else None
+
+
+def _found(value: object) -> str | None:
+    return str(value) if value else None
+
+
+Place = Callable[[Mapping[str, Any], Mapping[str, Any], str], "str | None"]
+#: Where a payload may name the entity it is about (``EventType.subject_at``).
+PLACES: dict[str, Place] = {
+    "detail.breakout_id": lambda raw, detail, text: _found(detail.get("breakout_id")),
+    "description:breakout": lambda raw, detail, text: (
+        m.group(1) if (m := _BREAKOUT.search(text)) else None
+    ),
+    "description:user": lambda raw, detail, text: (
+        m.group(1) if (m := _QUOTED_USER.search(text)) else None
+    ),
+    "detail": lambda raw, detail, text: _username(detail),
+    "detail.user": lambda raw, detail, text: _username(detail.get("user")),
+    "user": lambda raw, detail, text: _username(raw.get("user")),
+}
+
+
+def subject_of(etype: EventType, raw: Mapping[str, Any], description: str) -> str:
+    """Which breakout, VPN client or user an entity event is about (``default`` if unnamed)."""
+    detail = detail_of(raw)
+    for place in etype.subject_at:
+        found = PLACES[place](raw, detail, description)
+        if found:
+            return found
+    return "default"
