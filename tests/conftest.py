@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 from sim import Fleet, InitialState
+from sim.engine.memo import Stepper
 from sim.events.build import build_event
 from sim.io.initial_file import initial_state
 
@@ -68,3 +70,11 @@ class Clock:
 
 
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memo_under_mutation() -> None:
+    """Under mutation testing (mutmut sets MUTANT_UNDER_TEST) every test starts without the
+    process-wide memo: a memo inherited from the clean run would hide the mutant."""
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        Stepper.forget_shared()

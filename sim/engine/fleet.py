@@ -16,7 +16,7 @@ from typing import Any
 from sim.engine.clock import Clock
 from sim.engine.initial import InitialState
 from sim.engine.organisation_events import OrganisationEvents
-from sim.engine.organisations import OrganisationState
+from sim.engine.organisation_state import OrganisationState
 from sim.engine.outcomes import DUPLICATE, INVALID, UNKNOWN
 from sim.engine.packing import CONTEXT_SHIFT, MEMBER_SHIFT, STATE_MASK, STATE_SHIFT
 from sim.engine.state import Context, DeviceState
@@ -25,7 +25,7 @@ from sim.engine.store import FleetStore
 from sim.engine.timers import Timers
 from sim.engine.trace import DeviceChange, Ledger, TraceEntry, entry_for
 from sim.errors import EventFormatError
-from sim.events.catalogue import CATALOGUE, DEVICE_KINDS, RECHECK_KIND, TIMER_KINDS, Kind
+from sim.events.catalogue import CATALOGUE, DEVICE_KINDS, RECHECK_KIND, TIMERS, Kind
 from sim.events.event import Event
 from sim.events.parse import parse_event
 
@@ -59,6 +59,8 @@ class Fleet:
         self._memo = self.store.stepper.memo
         self._compute = self.store.stepper.compute
         self._outcomes = self.ledger.outcomes
+        self._set_timers = self.timers.set_from
+        self._advance_clock = self.timers.advance
 
     # What users read.
     @property
@@ -205,7 +207,7 @@ class Fleet:
         clock = self.clock
         if time > clock.time:
             if time >= clock.next_due:
-                self.timers.advance(time, record=False)
+                self._advance_clock(time, False)
             else:
                 clock.time = time
         if kind_id not in DEVICE_KINDS:
@@ -233,8 +235,8 @@ class Fleet:
         step = self._memo.get(step_key) or self._compute(step_key)
         devices[key] = step.state_id | (member << MEMBER_SHIFT)
         self._outcomes[step.outcome] += 1
-        if kind_id in TIMER_KINDS:
-            self.timers.set_from(key, event)
+        if kind_id in TIMERS:
+            self._set_timers(key, event, TIMERS[kind_id])
         return self._device_entry(event, key, step, moved) if record else None
 
     def _device_entry(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
-from sim.engine.organisations import OrganisationState
+from sim.engine.organisation_state import OrganisationState
 from sim.engine.state import Context, DeviceState
 from sim.engine.step import apply_rules
 from sim.errors import InitialStateError

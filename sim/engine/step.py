@@ -118,10 +118,11 @@ def force(
 class _Draft:
     """The step being built: the moving state and what it has collected so far."""
 
-    def __init__(self, state: DeviceState) -> None:
+    def __init__(self, state: DeviceState, problems: list[str]) -> None:
         self.state = state
         self.changes: list[Change] = []
-        self.problems: list[str] = []
+        #: Broken preconditions first, then triggers the tables refuse.
+        self.problems = problems
         self.warnings: list[str] = []
         self.notes: list[str] = []
         self.moves: list[Move] = []
@@ -158,13 +159,12 @@ class _Draft:
 def reference_step(state: DeviceState, context: Context, kind: Kind, follow: bool) -> StepResult:
     """Apply one event kind to one device, asking ``transitions`` for every move."""
     effect = effect_of(kind)
-    draft = _Draft(state)
     broken = [
         (p, reason)
         for p in preconditions_for(kind)
         if (reason := p.broken(state, context)) is not None
     ]
-    draft.problems = [f"{p.text}: {reason}" for p, reason in broken]
+    draft = _Draft(state, [f"{p.text}: {reason}" for p, reason in broken])
     refused = tuple(p.name for p, _ in broken)
     for machine, trigger in effect.triggers:
         draft.fire(machine, trigger, follow)

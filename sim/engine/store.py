@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from sim.engine.initial import InitialState, organisation_state
 from sim.engine.memo import Stepper
-from sim.engine.organisations import OrganisationState
+from sim.engine.organisation_state import OrganisationState
 from sim.engine.packing import MEMBER_SHIFT, STATE_MASK
 from sim.engine.state import LOOSE_SIM, Context, DeviceState
 from sim.engine.step import Move, StepResult
@@ -91,10 +91,6 @@ class FleetStore:
         """What an event kind does to the device stored as ``code`` (not stored back)."""
         member = code >> MEMBER_SHIFT
         return self.stepper.step(code & STATE_MASK, self.member_context[member], kind_id)
-
-    def store_step(self, key: Hashable, code: int, step: StepResult) -> None:
-        """Keep the state a step left a device in, in the same membership."""
-        self.devices[key] = step.state_id | (code >> MEMBER_SHIFT << MEMBER_SHIFT)
 
     def recheck(self, org_id: int | None, profile_id: int | None) -> FanOut:
         """Re-apply the rules to the devices an organisation or profile change reaches: their

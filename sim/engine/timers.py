@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from sim.engine.clock import Clock
-from sim.engine.packing import MEMBER_SHIFT
+from sim.engine.packing import CONTEXT_SHIFT, MEMBER_SHIFT, STATE_MASK, STATE_SHIFT
 from sim.engine.store import FleetStore
 from sim.engine.trace import DeviceChange, Ledger, TraceEntry
-from sim.events.catalogue import CATALOGUE, KIND_IDS, Timer
+from sim.events.catalogue import CATALOGUE, SYNTHESISED, Timer
 from sim.events.event import Event
 
 
@@ -21,24 +21,20 @@ class Timers:
         self.ledger = ledger
         self.clock = clock
 
-    def set_from(self, key: Hashable, event: Event) -> None:
-        """Set or cancel the timers an event's variant names."""
-        for timer in CATALOGUE[event.type_id].effects[event.variant].timers:
-            due = self._due(timer, event)
-            if due is None:
-                self.clock.cancel(key, timer.fires)
+    def set_from(self, key: Hashable, event: Event, timers: tuple[Timer, ...]) -> None:
+        """Set or cancel the timers an event's variant names (``catalogue.TIMERS``): due
+        ``after`` seconds after the event, or at the expiry date of the quota it assigns (a
+        quota without one cancels the timer)."""
+        clock = self.clock
+        for fires, cancel, after, at_quota_expiry in timers:
+            if cancel:
+                clock.cancel(key, fires)
+            elif not at_quota_expiry:
+                clock.schedule(key, fires, event.time + after)
+            elif event.quota is None or event.quota.expires is None:
+                clock.cancel(key, fires)
             else:
-                self.clock.schedule(key, timer.fires, due)
-
-    @staticmethod
-    def _due(timer: Timer, event: Event) -> float | None:
-        """When a timer fires; None cancels it (and a quota without an expiry date)."""
-        if timer.cancel:
-            return None
-        if timer.at_quota_expiry:
-            expires = event.quota.expires if event.quota else None
-            return None if expires is None else max(expires, event.time)
-        return event.time + timer.after
+                clock.schedule(key, fires, max(event.quota.expires, event.time))
 
     def schedule(self, key: Hashable, type_id: int, moment: float) -> None:
         """Synthesise ``type_id`` for the device at ``moment`` (a quota set up with an expiry)."""
@@ -49,16 +45,25 @@ class Timers:
         entries: list[TraceEntry] = []
         record = record or self.ledger.entries is not None
         store = self.store
+        devices, member_context = store.devices, store.member_context
+        memo, compute = store.stepper.memo, store.stepper.compute
+        synthesised = self.ledger.synthesised
         for due, key, type_id in self.clock.advance(until):
-            code = store.devices[key]
-            step = store.step(code, KIND_IDS[(type_id, CATALOGUE[type_id].default_variant)])
-            store.store_step(key, code, step)
-            self.ledger.synthesised[type_id] += 1
+            code = devices[key]
+            member = code >> MEMBER_SHIFT
+            step_key = (
+                (code & STATE_MASK) << STATE_SHIFT
+                | member_context[member] << CONTEXT_SHIFT
+                | SYNTHESISED[type_id]
+            )
+            step = memo.get(step_key) or compute(step_key)
+            devices[key] = step.state_id | (member << MEMBER_SHIFT)
+            synthesised[type_id] += 1
             if not record:
                 continue
             entry = TraceEntry(
                 None, due, type_id, CATALOGUE[type_id].name, key,
-                store.members[code >> MEMBER_SHIFT][0], step.outcome,
+                store.members[member][0], step.outcome,
                 tuple(DeviceChange(key, c) for c in step.changes), step.warnings, step.notes,
                 synthesised=True, moves=step.moves, checks=step.checks,
             )  # fmt: skip

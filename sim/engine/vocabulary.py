@@ -8,6 +8,7 @@ read these, so a state name is written in one place only.
 
 from __future__ import annotations
 
+from sim.events.catalogue import BLOCK, QUOTA_ACTIONS, THROTTLE
 from statemachines import (
     ALL_MACHINES,
     DEVICE_MACHINES,
@@ -21,8 +22,6 @@ MACHINES: tuple[str, ...] = tuple(DEVICE_MACHINES)
 #: Device attributes beside the machines: the data quota's action on exhaustion, and whether
 #: quota management was inferred from the events (for a device whose profile is unknown).
 ATTRIBUTES = ("data_quota_action", "data_quota_managed", "sms_quota_managed")
-BLOCK, THROTTLE = "Block", "Throttle"
-QUOTA_ACTIONS = (BLOCK, THROTTLE)
 #: What a device's quota management reads when its service profile is not known.
 UNKNOWN = "Unknown"
 
@@ -53,12 +52,14 @@ SETTABLE_ORGANISATION = ("organisation", *PROFILE_MACHINES)
 
 __all__ = [
     "ATTRIBUTES",
+    "BLOCK",
     "DEVICE_NAMES",
     "ENTITY_MACHINES",
     "MACHINES",
     "PROFILE_MACHINES",
     "QUOTA_ACTIONS",
     "SETTABLE_ORGANISATION",
+    "THROTTLE",
     "UNKNOWN",
     "VIEWS",
     "VIEW_VALUES",

@@ -25,7 +25,7 @@ from sim.events.semantics import (
     POLICY_CONTROL,
     RECHECK_KIND,
     SYNTHESISED,
-    TIMER_KINDS,
+    TIMERS,
     Effect,
     EventType,
     Kind,
@@ -60,6 +60,10 @@ CATEGORIES = (
     DATA_QUOTA, SMS_QUOTA, CLOUDCONNECT, OPENVPN, BILLING, RESELLER,
 )  # fmt: skip
 
+#: What the platform does when a data quota is used up (``data_quota_action``); Block when a
+#: Data quota assigned event is silent.
+BLOCK, THROTTLE = "Block", "Throttle"
+QUOTA_ACTIONS = (BLOCK, THROTTLE)
 #: Device offline (49) comes this long after a Delete PDP Context with no new session.
 OFFLINE_AFTER = 300.0
 #: What the platform sends after cutting a data session: a Policy Control Generic
@@ -132,7 +136,7 @@ def _quota_management(kind: str, verb: str, trigger: Trigger) -> dict[str, Effec
 
 
 def _quota_assigned(action: str) -> Effect:
-    throttle = action == "Throttle"
+    throttle = action == THROTTLE
     return Effect(
         triggers=(("data_quota", "assign"),),
         sets=(("data_quota_action", action),),
@@ -349,7 +353,7 @@ _ROWS: tuple[EventType, ...] = (
     _type(56, "Data quota assigned", DATA_QUOTA, "endpoint",
         "A new data quota was assigned (Active), replacing any previous one, with its action on "
         "exhaustion (Block or Throttle).",
-        {"block": _quota_assigned("Block"), "throttle": _quota_assigned("Throttle")},
+        {action.lower(): _quota_assigned(action) for action in QUOTA_ACTIONS},
         payload="quota", follow_ups=_ANNOUNCED_CUT),
     _type(57, "Data quota deleted", DATA_QUOTA, "endpoint",
         "The data quota was deleted; under data quota management the data service is denied.",
@@ -384,6 +388,7 @@ for _row in _ROWS:
 
 __all__ = [
     "API",
+    "BLOCK",
     "CATALOGUE",
     "CATEGORIES",
     "DEVICE_KINDS",
@@ -396,6 +401,7 @@ __all__ = [
     "OTHER_REFUSAL",
     "PLAIN_KINDS",
     "POLICY_CONTROL",
+    "QUOTA_ACTIONS",
     "QUOTA_EXHAUSTED",
     "RECHECK_KIND",
     "REFUSALS",
@@ -404,7 +410,8 @@ __all__ = [
     "SESSION_DELETED",
     "SIM_NOT_ACTIVATED",
     "SYNTHESISED",
-    "TIMER_KINDS",
+    "THROTTLE",
+    "TIMERS",
     "Effect",
     "EventType",
     "Kind",

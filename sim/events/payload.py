@@ -14,14 +14,15 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sim.events.catalogue import POLICY_CONTROL, REFUSALS, EventType
+from sim.events.catalogue import BLOCK, POLICY_CONTROL, REFUSALS, THROTTLE, EventType
 from sim.events.event import Quota, parse_time, read_int
 
 _PROFILE = re.compile(r"service profile \(id\s*=\s*(\d+)", re.IGNORECASE)
 _BARE_TIME = re.compile(r"(:\s*)(\d{4}-\d{2}-\d{2}[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)(?=\s*[,}])")
 _QUOTED_USER = re.compile(r"user '([^']+)'", re.IGNORECASE)
 _BREAKOUT = re.compile(r"breakout (\d+)", re.IGNORECASE)
-_ACTIONS = {1: "Block", 2: "Throttle", "1": "Block", "2": "Throttle"}
+#: The platform's ids of the actions on exhaustion.
+_ACTIONS = {1: BLOCK, 2: THROTTLE, "1": BLOCK, "2": THROTTLE}
 
 
 def source_of(raw: Mapping[str, Any]) -> int | None:
@@ -83,7 +84,7 @@ def quota_of(detail: Mapping[str, Any], description: str) -> Quota:
     )
     action = _ACTIONS.get(action_id)
     if action is None and "throttl" in description.lower():
-        action = "Throttle"
+        action = THROTTLE
     expiry = fields.get("expiryDate", fields.get("expiry_date"))
     try:
         expires = parse_time(expiry) if expiry else None
@@ -106,7 +107,7 @@ def variant_of(
         return session_variant(raw, description, detail_of(raw)), None
     if etype.payload == "quota":
         quota = quota_of(detail_of(raw), description)
-        action = (quota.action or "Block").lower()
+        action = (quota.action or BLOCK).lower()
         return (action if action in etype.effects else etype.default_variant), quota
     return etype.default_variant, None
 

@@ -123,14 +123,15 @@ class EventType:
 KINDS: list[Kind] = [(-1, "recheck")]
 RECHECK_KIND = 0
 KIND_IDS: dict[Kind, int] = {KINDS[0]: 0}
-#: Kinds that reach one device, and kinds that set or cancel a timer.
+#: Kinds that reach one device.
 DEVICE_KINDS: set[int] = set()
-TIMER_KINDS: set[int] = set()
+#: Kind id -> the timers events of that kind set or cancel (kinds without timers are absent).
+TIMERS: dict[int, tuple[Timer, ...]] = {}
 #: Type id -> kind id of the endpoint and organisation types whose payload needs no reading
 #: beyond the common fields (the parser's fast path).
 PLAIN_KINDS: dict[int, int] = {}
-#: Type ids the clock synthesises (some timer fires them).
-SYNTHESISED: set[int] = set()
+#: Type id -> kind id of the types the clock synthesises (some timer fires them).
+SYNTHESISED: dict[int, int] = {}
 _BY_ID: dict[int, EventType] = {}
 _BY_NAME: dict[str, EventType] = {}
 #: The catalogue by type id (read-only; ``register`` adds to it).
@@ -180,7 +181,9 @@ def unregister(type_id: int) -> None:
 
 
 def _index() -> None:
-    device, timers, synthesised, plain = set(), set(), set(), {}
+    device: set[int] = set()
+    timers: dict[int, tuple[Timer, ...]] = {}
+    plain: dict[int, int] = {}
     for kind_id, (type_id, variant) in enumerate(KINDS):
         etype = _BY_ID.get(type_id)
         if etype is None:
@@ -189,15 +192,19 @@ def _index() -> None:
         if etype.scope == "endpoint":
             device.add(kind_id)
         if effect.timers:
-            timers.add(kind_id)
-            synthesised |= {timer.fires for timer in effect.timers}
+            timers[kind_id] = effect.timers
         if etype.payload == "plain" and etype.subject in ("endpoint", "organisation"):
             plain[type_id] = kind_id
-    for index, new in ((DEVICE_KINDS, device), (TIMER_KINDS, timers), (SYNTHESISED, synthesised)):
-        index.clear()
-        index |= new
+    fired = {timer.fires for kind_timers in timers.values() for timer in kind_timers}
+    synthesised = {t: KIND_IDS[(t, _BY_ID[t].default_variant)] for t in fired if t in _BY_ID}
+    DEVICE_KINDS.clear()
+    DEVICE_KINDS.update(device)
+    TIMERS.clear()
+    TIMERS.update(timers)
     PLAIN_KINDS.clear()
     PLAIN_KINDS.update(plain)
+    SYNTHESISED.clear()
+    SYNTHESISED.update(synthesised)
 
 
 def lookup(key: int | str) -> EventType | None:

@@ -19,7 +19,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
 
 from sim.engine.vocabulary import DEVICE_NAMES
 from sim.scenarios.writer import write_scenario
-from sim.testing.export import alias, scenario_document
+from sim.testing.regression import alias, scenario_document
 from sim.testing.strategies import GAPS, choose
 from sim.testing.walker import Choice, Walker
 

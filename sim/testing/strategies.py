@@ -35,7 +35,7 @@ from sim.events.catalogue import (
     Kind,
     lookup,
 )
-from sim.testing.export import scenario_document
+from sim.testing.regression import scenario_document
 from sim.testing.walker import START, Choice, Walker
 
 ORGANISATIONS = (100, 200)
