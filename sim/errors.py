@@ -70,6 +70,11 @@ class DeviceSimError(Exception):
         return ""
 
 
+class CatalogueError(DeviceSimError):
+    """A catalogue row that contradicts the machine tables or the catalogue (``event_id`` is
+    the type id), raised when the row is registered."""
+
+
 class EventFormatError(DeviceSimError):
     """An event object that cannot be read: a missing or malformed required field (named in
     the message and in ``field``)."""
@@ -112,6 +117,7 @@ class ScenarioFailed(DeviceSimError):
 
 
 __all__ = [
+    "CatalogueError",
     "CommandLineError",
     "DeviceSimError",
     "EventFormatError",

@@ -134,3 +134,23 @@ def test_no_module_name_is_shared() -> None:
             stems.setdefault(path.stem, []).append(module)
     shared = {stem: names for stem, names in stems.items() if len(names) > 1}
     assert not shared, f"module names used twice: {shared}"
+
+
+def test_every_exception_lives_in_sim_errors() -> None:
+    found = []
+    for module, path in MODULES.items():
+        if module == "sim.errors" or module.startswith("statemachines"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef) and any(
+                (
+                    b.id
+                    if isinstance(b, ast.Name)
+                    else b.attr
+                    if isinstance(b, ast.Attribute)
+                    else ""
+                ).endswith(("Error", "Exception"))
+                for b in node.bases
+            ):
+                found.append(f"{module}.{node.name}")
+    assert found == []

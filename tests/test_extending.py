@@ -16,6 +16,7 @@ import pytest
 from sim import Fleet, parse_event
 from sim.cli.render import explain
 from sim.engine.memo import Stepper
+from sim.errors import CatalogueError
 from sim.events import semantics
 from sim.events.build import build_event
 from sim.events.catalogue import KIND_IDS, NETWORK_ATTACHMENT, Effect, EventType, lookup
@@ -121,9 +122,9 @@ def test_the_walker_draws_it(rebooted: EventType) -> None:
 def test_registration_checks_the_row_against_the_tables() -> None:
     broken = EventType(98, "Broken", NETWORK_ATTACHMENT, "endpoint", "No such trigger.",
                        {"": Effect(triggers=(("network", "teleport"),))})  # fmt: skip
-    with pytest.raises(semantics.CatalogueError, match=r"no trigger network\.teleport"):
+    with pytest.raises(CatalogueError, match=r"no trigger network\.teleport"):
         semantics.register(broken)
-    with pytest.raises(semantics.CatalogueError, match="already registered"):
+    with pytest.raises(CatalogueError, match="already registered"):
         semantics.register(lookup(1))  # type: ignore[arg-type]
-    with pytest.raises(semantics.CatalogueError, match="registered last"):
+    with pytest.raises(CatalogueError, match="registered last"):
         semantics.unregister(1)

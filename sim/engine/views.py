@@ -55,31 +55,33 @@ def data_service(state: DeviceState, context: Context) -> tuple[str, str]:
     denial = network_access_denial(state, context)
     if denial:
         return DENIED, denial
-    if not quota_management_applies(context.data_quota_management, state.data_quota_managed):
-        return ALLOWED, "no data quota management applies"
-    if state.data_quota == _quota.ACTIVE:
-        return ALLOWED, "data quota is Active"
-    if state.data_quota == _quota.EXHAUSTED and state.data_quota_action == THROTTLE:
-        return THROTTLED, "data quota is Exhausted and the action on exhaustion is Throttle"
-    if state.data_quota == _quota.EXHAUSTED:
-        return DENIED, "data quota is Exhausted and the action on exhaustion is Block"
-    if state.data_quota == _quota.NONE:
-        return DENIED, "data quota management applies and the device has no data quota"
-    return DENIED, f"data quota is {state.data_quota}"
+    applies = quota_management_applies(context.data_quota_management, state.data_quota_managed)
+    return _quota_service("data", state.data_quota, applies, state.data_quota_action)
 
 
 def sms_service(state: DeviceState, context: Context) -> tuple[str, str]:
-    """The SMS service the device gets, and why (rule 3)."""
+    """The SMS service the device gets, and why (rule 3): an SMS quota has no action on
+    exhaustion, it is always blocked."""
     denial = network_access_denial(state, context)
     if denial:
         return DENIED, denial
-    if not quota_management_applies(context.sms_quota_management, state.sms_quota_managed):
-        return ALLOWED, "no SMS quota management applies"
-    if state.sms_quota == _quota.ACTIVE:
-        return ALLOWED, "SMS quota is Active"
-    if state.sms_quota == _quota.NONE:
-        return DENIED, "SMS quota management applies and the device has no SMS quota"
-    return DENIED, f"SMS quota is {state.sms_quota}"
+    applies = quota_management_applies(context.sms_quota_management, state.sms_quota_managed)
+    return _quota_service("SMS", state.sms_quota, applies, None)
+
+
+def _quota_service(kind: str, quota: str, applies: bool, action: str | None) -> tuple[str, str]:
+    """A service under quota management, for a device with network access."""
+    if not applies:
+        return ALLOWED, f"no {kind} quota management applies"
+    if quota == _quota.ACTIVE:
+        return ALLOWED, f"{kind} quota is Active"
+    if quota == _quota.EXHAUSTED and action is not None:
+        if action == THROTTLE:
+            return THROTTLED, f"{kind} quota is Exhausted and the action on exhaustion is Throttle"
+        return DENIED, f"{kind} quota is Exhausted and the action on exhaustion is Block"
+    if quota == _quota.NONE:
+        return DENIED, f"{kind} quota management applies and the device has no {kind} quota"
+    return DENIED, f"{kind} quota is {quota}"
 
 
 def connectivity(state: DeviceState, context: Context) -> str:

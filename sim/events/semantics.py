@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
+from sim.errors import CatalogueError
 from statemachines import ALL_MACHINES, trigger_names
 
 Subject = Literal["endpoint", "organisation", "service_profile", "entity"]
@@ -138,22 +139,21 @@ _BY_NAME: dict[str, EventType] = {}
 CATALOGUE: Mapping[int, EventType] = MappingProxyType(_BY_ID)
 
 
-class CatalogueError(ValueError):
-    """A row that contradicts the machine tables or the catalogue (raised when registered)."""
-
-
 def _check(etype: EventType) -> None:
     if etype.id in _BY_ID:
-        raise CatalogueError(f"event type {etype.id} is already registered")
+        raise CatalogueError(f"event type {etype.id} is already registered", event_id=etype.id)
     for variant, effect in etype.effects.items():
         for machine, trigger in effect.triggers:
             table = ALL_MACHINES.get(machine)
             if table is None or trigger not in trigger_names(table):
                 raise CatalogueError(
-                    f"event type {etype.id} ({variant or 'default'}): no trigger {machine}.{trigger}"
+                    f"event type {etype.id} ({variant or 'default'}): no trigger {machine}.{trigger}",
+                    event_id=etype.id,
                 )
     if etype.subject == "entity" and not etype.subject_at:
-        raise CatalogueError(f"event type {etype.id}: an entity event needs subject_at")
+        raise CatalogueError(
+            f"event type {etype.id}: an entity event needs subject_at", event_id=etype.id
+        )
 
 
 def register(etype: EventType) -> None:
@@ -172,7 +172,9 @@ def unregister(type_id: int) -> None:
     """Remove the row registered last (kinds are never renumbered, so only the last can go).
     Memoised steps of its kinds are the engine's to forget (``Stepper.forget_shared``)."""
     if not _BY_ID or next(reversed(_BY_ID)) != type_id:
-        raise CatalogueError(f"only the type registered last can be removed, not {type_id}")
+        raise CatalogueError(
+            f"only the type registered last can be removed, not {type_id}", event_id=type_id
+        )
     etype = _BY_ID.pop(type_id)
     _BY_NAME.pop(etype.name.casefold(), None)
     while KINDS[-1][0] == type_id:
