@@ -18,7 +18,13 @@ from sim.engine.initial import InitialState
 from sim.engine.organisation_events import OrganisationEvents
 from sim.engine.organisation_state import OrganisationState
 from sim.engine.outcomes import DUPLICATE, INVALID, UNKNOWN
-from sim.engine.packing import CONTEXT_SHIFT, MEMBER_SHIFT, STATE_MASK, STATE_SHIFT
+from sim.engine.packing import (
+    CONTEXT_SHIFT,
+    MEMBER_SHIFT,
+    STATE_MASK,
+    STATE_SHIFT,
+    device_code,
+)
 from sim.engine.state import Context, DeviceState
 from sim.engine.step import StepResult
 from sim.engine.store import FleetStore
@@ -257,9 +263,8 @@ class Fleet:
         event's outcome."""
         store = self.store
         member = store.membership(organisation, store.members[code >> MEMBER_SHIFT][1])
-        moved = code & STATE_MASK | (member << MEMBER_SHIFT)
-        recheck = store.step(moved, RECHECK_KIND)
-        return recheck.state_id | (member << MEMBER_SHIFT), recheck
+        recheck = store.step(device_code(code & STATE_MASK, member), RECHECK_KIND)
+        return device_code(recheck.state_id, member), recheck
 
     def _apply_other(self, event: Event, record: bool) -> TraceEntry | None:
         etype = CATALOGUE.get(event.type_id)

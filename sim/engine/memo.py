@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from sim.engine.packing import (
     CONTEXT_BITS,
-    CONTEXT_SHIFT,
     STATE_BITS,
-    STATE_SHIFT,
     Interner,
     check_kind,
+    memo_key,
     unpack_key,
 )
 from sim.engine.state import Context, DeviceState
@@ -55,7 +54,7 @@ class Stepper:
 
     def step(self, state_id: int, context_id: int, kind_id: int) -> StepResult:
         """Apply kind ``kind_id`` to the device state ``state_id`` in context ``context_id``."""
-        key = (state_id << STATE_SHIFT) | (context_id << CONTEXT_SHIFT) | kind_id
+        key = memo_key(state_id, context_id, kind_id)
         return self.memo.get(key) or self.compute(key)
 
     def compute(self, key: int) -> StepResult:

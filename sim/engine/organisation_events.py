@@ -14,7 +14,7 @@ from collections.abc import Hashable
 from sim.engine.clock import Clock
 from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import APPLIED, INCONSISTENT, RECORDED, UNCHANGED
-from sim.engine.packing import MEMBER_SHIFT
+from sim.engine.packing import MEMBER_SHIFT, device_code
 from sim.engine.step import Change, Move, force
 from sim.engine.store import FanOut, FleetStore
 from sim.engine.trace import DeviceChange, Ledger, TraceEntry, entry_for
@@ -112,7 +112,7 @@ class OrganisationEvents:
             )
         state, changes = forced
         member = code >> MEMBER_SHIFT
-        store.devices[key] = store.stepper.pool.index(state) | (member << MEMBER_SHIFT)
+        store.devices[key] = device_code(store.stepper.pool.index(state), member)
         return self._record_set(key, store.members[member][0], machine, changes, FanOut([], [], []))
 
     def _set_organisation(

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from sim.engine.initial import InitialState, organisation_state
 from sim.engine.memo import Stepper
 from sim.engine.organisation_state import OrganisationState
-from sim.engine.packing import MEMBER_SHIFT, STATE_MASK
+from sim.engine.packing import MEMBER_SHIFT, STATE_MASK, device_code
 from sim.engine.state import LOOSE_SIM, Context, DeviceState
 from sim.engine.step import Move, StepResult
 from sim.engine.trace import DeviceChange
@@ -59,7 +59,7 @@ class FleetStore:
             self.organisations[org_id] = organisation_state(setup)
         for key, device in self.initial.devices.items():
             member = self.membership(device.organisation, device.service_profile)
-            self.devices[key] = pool.index(device.state) | (member << MEMBER_SHIFT)
+            self.devices[key] = device_code(pool.index(device.state), member)
 
     def organisation(self, org_id: int | None) -> OrganisationState:
         """An organisation, created Active on first use."""
@@ -83,7 +83,7 @@ class FleetStore:
     def new_device(self, key: Hashable, org_id: int | None) -> int:
         """A device seen for the first time: in service, or a loose SIM for ``sim:<id>``."""
         index = self._loose_sim if isinstance(key, str) else self._default
-        code = index | (self.membership(org_id, None) << MEMBER_SHIFT)
+        code = device_code(index, self.membership(org_id, None))
         self.devices[key] = code
         return code
 
@@ -108,7 +108,7 @@ class FleetStore:
             if code >> MEMBER_SHIFT in affected:
                 step = self.step(code, RECHECK_KIND)
                 if step.changes:
-                    updates[key] = step.state_id | (code >> MEMBER_SHIFT << MEMBER_SHIFT)
+                    updates[key] = device_code(step.state_id, code >> MEMBER_SHIFT)
                     fanned.changes.extend(DeviceChange(key, c) for c in step.changes)
                     fanned.moves.extend(step.moves)
                     fanned.checks.extend(step.checks)
