@@ -78,7 +78,7 @@ def test_preconditions_follow_the_triggers_an_event_fires(
 @pytest.mark.parametrize(
     ("state", "context", "broken"),
     [
-        (DeviceState(), ACTIVE, {}),
+        (DeviceState(network="Combined Attached"), ACTIVE, {}),
         (
             DeviceState(sim="Suspended"),
             ACTIVE,
@@ -99,8 +99,6 @@ def test_preconditions_follow_the_triggers_an_event_fires(
 def test_preconditions_say_what_is_broken(
     state: DeviceState, context: Context, broken: dict[str, str]
 ) -> None:
-    if not broken:
-        state = state._replace(network="Combined Attached")
     found = {
         p.name: reason
         for p in PRECONDITIONS

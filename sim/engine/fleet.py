@@ -54,7 +54,7 @@ class Fleet:
     ) -> None:
         self.store = FleetStore(initial, lenient=lenient, memo=memo)
         self.clock = Clock()
-        self.ledger = Ledger(keep=trace)
+        self.ledger = Ledger([] if trace else None)
         self.timers = Timers(self.store, self.ledger, self.clock)
         self.organisation_events = OrganisationEvents(self.store, self.ledger, self.clock)
         self._seen: set[int] = set()

@@ -112,14 +112,10 @@ class Ledger:
     """What a fleet reports besides its states: outcome counts, the events its clock
     synthesised, and the trace when one is kept."""
 
-    keep: bool = False
+    #: The trace: a list when one is kept, else None.
+    entries: list[TraceEntry] | None = None
     outcomes: Counter[str] = field(default_factory=lambda: Counter(dict.fromkeys(OUTCOMES, 0)))
     synthesised: Counter[int] = field(default_factory=Counter)
-    entries: list[TraceEntry] | None = None
-
-    def __post_init__(self) -> None:
-        if self.keep:
-            self.entries = []
 
     def record(self, entry: TraceEntry) -> TraceEntry:
         """Keep an entry in the trace (when one is kept); return it."""

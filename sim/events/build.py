@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sim.events.catalogue import CATALOGUE, POLICY_CONTROL
+from sim.events.catalogue import API, CATALOGUE, POLICY_CONTROL
 from sim.events.semantics import SOURCE_NAMES
 
 
@@ -62,7 +62,7 @@ def build_event(
     (e.g. ``{"expiryDate": "2025-06-01T00:00:00Z"}``)."""
     etype = CATALOGUE.get(type_id)
     effect = etype.effects[variant] if etype else None
-    source = effect.source if effect else 2
+    source = effect.source if effect else API
     warn = source == POLICY_CONTROL
     event: dict[str, Any] = {
         "id": event_id,
