@@ -8,7 +8,10 @@ Measures, in one run, on streams from ``benchmarks.stream``:
     would take minutes), and the engine alone on the whole 100k-device stream (events/s);
 (b) end-to-end replay of a 1M-event JSON Lines file (read, parse, order, apply) against
     just decoding its lines with the same JSON parser;
-(c) memory per device with 1M devices (everything the fleet holds, seen-ids set included).
+(c) memory per device with 1M devices (everything the fleet holds, seen ids included).
+
+Fleets start devices from evidence, as ``devicesim replay`` does; (a) also prints the engine
+with devices assumed in service (no inference) on the same stream.
 
 Targets: (a) >= 20x the baseline and >= 500k events/s; (b) <= 2.5x; (c) <= 300 bytes. The
 last line is machine-readable.
@@ -30,6 +33,7 @@ import orjson
 from benchmarks.baseline import run_baseline
 from benchmarks.stream import generate
 from sim import Event, Fleet, parse_event
+from sim.engine.store import EVIDENCE, IN_SERVICE
 from sim.io.replay import read_all, replay_events
 
 _ORDER = attrgetter("time", "id")
@@ -48,6 +52,11 @@ def _timed(work: Callable[[], object], repeat: int = 1) -> float:
     return best
 
 
+def _fleet() -> Fleet:
+    """A fleet as ``devicesim replay`` builds one: devices start from evidence."""
+    return Fleet(assume=EVIDENCE)
+
+
 def _parsed(devices: int, seed: int = 7) -> list[Event]:
     return sorted((parse_event(raw) for raw in generate(devices, seed)), key=_ORDER)
 
@@ -56,15 +65,17 @@ def engine_vs_baseline(devices: int, baseline_devices: int) -> tuple[float, floa
     """(a): (ratio engine/baseline on the sample, engine events/s on the whole stream)."""
     sample = _parsed(baseline_devices)
     baseline = _timed(lambda: run_baseline(sample))
-    engine_sample = _timed(lambda: Fleet().apply_all(sample), repeat=3)
+    engine_sample = _timed(lambda: _fleet().apply_all(sample), repeat=3)
     print(f"(a) sample of {baseline_devices} devices, {len(sample)} events:")
     print(
         f"    baseline {len(sample) / baseline:,.0f} events/s, engine {len(sample) / engine_sample:,.0f} events/s"
     )
     stream = _parsed(devices)
-    engine = _timed(lambda: Fleet().apply_all(stream), repeat=3)
+    engine = _timed(lambda: _fleet().apply_all(stream), repeat=3)
     rate = len(stream) / engine
     print(f"    whole stream: {devices} devices, {len(stream)} events: engine {rate:,.0f} events/s")
+    in_service = len(stream) / _timed(lambda: Fleet(assume=IN_SERVICE).apply_all(stream), repeat=3)
+    print(f"    the same, devices assumed in service (no inference): {in_service:,.0f} events/s")
     return baseline / engine_sample, rate
 
 
@@ -87,7 +98,7 @@ def replay_vs_parse(events: int) -> float:
                     orjson.loads(line)
 
         def replay() -> None:
-            replay_events(Fleet(), read_all([str(path)]))
+            replay_events(_fleet(), read_all([str(path)]))
 
         parse = _timed(parse_only, repeat=2)
         full = _timed(replay, repeat=2)
@@ -106,7 +117,7 @@ def _one_event_each(devices: int) -> Iterator[Event]:
 
 def bytes_per_device(devices: int) -> float:
     """(c): traced memory the fleet holds after one event each for ``devices`` devices."""
-    fleet = Fleet()
+    fleet = _fleet()
     fleet.apply_all(_one_event_each(1000))  # warm the memo and the interned states
     gc.collect()
     tracemalloc.start()

@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, settings
 
 from sim import Fleet, InitialState
+from sim.cli.commands import main
 from sim.engine.memo import Stepper
 from sim.events.build import build_event
 from sim.io.initial_file import initial_state
@@ -67,6 +69,19 @@ class Clock:
             variant=variant,
             **extra,
         )
+
+
+def write_jsonl(path: Path, events: list[Any]) -> str:
+    """Events as a JSON Lines file; its path as the command line takes it."""
+    path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in events))
+    return str(path)
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """``devicesim ARGV``: exit code, stdout, stderr."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 pytest_plugins = ["pytester"]

@@ -46,7 +46,13 @@ def test_replay_takes_events_files_and_a_mix_and_orders_them(tmp_path: Path) -> 
     assert fleet.device(1001)["connectivity"] == "Online"
     assert fleet.outcomes["applied"] == 3
     assert sim.replay(first).device(1001)["network"] == "IMSI Attached"
-    assert sim.replay(str(path)).outcomes["inconsistent"] == 1
+    mid_life = sim.replay(str(path))  # an accepted session first: it proves a registration
+    assert (mid_life.outcomes["inconsistent"], mid_life.device(1001)["connectivity"]) == (
+        0,
+        "Online",
+    )
+    assert mid_life.assumed(1001) == ["data_quota", "sms_quota"]
+    assert sim.replay(str(path), assume="in-service").outcomes["inconsistent"] == 1
 
 
 def test_replay_counts_what_it_cannot_read_and_strict_stops_there_with_fields(

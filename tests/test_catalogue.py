@@ -76,3 +76,25 @@ def test_built_events_parse_back_to_their_kind(kind: tuple[int, str]) -> None:
     parsed = parse_event(event)
     assert parsed.kind == kind
     assert KINDS[parsed.kind_id] == kind
+
+
+@pytest.mark.parametrize(
+    ("cause", "code"),
+    [
+        ("NO_QUOTA_FOUND", "no_quota"), ("QUOTA_EXPIRED", "quota_expired"),
+        ("QUOTA_EXHAUSTED", "quota_exhausted"), ("DATA_SERVICE_BARRED", "data_service_disabled"),
+        ("IMEI_LOCK_BREACHED", "imei_lock"), ("IMEI_LOCK_ENFORCED", "imei_lock"),
+        ("APN_NOT_AUTHORIZED", "apn_not_authorized"), ("PDN_NOT_SUPPORTED", "pdn_not_supported"),
+        ("IMSI_NOT_FOUND", "imsi_not_found"), ("MONTHLY_USAGE_LIMIT_EXCEEDED", "monthly_limit"),
+        ("INACTIVITY_TIMER_EXPIRED", "inactivity"), ("SOMETHING_NEW", "unknown"),
+    ],
+)  # fmt: skip
+def test_every_documented_failure_cause_has_its_refusal_code(cause: str, code: str) -> None:
+    # A 1NCE v2 refusal: the cause in detail, a description that names none of them.
+    payload = build_event(3, event_id=1, time=1.7e9, organisation=5, endpoint=9, variant="accepted")
+    payload |= {
+        "event_source": {"id": 1, "description": "Policy Control"},
+        "description": "PDP Context Request rejected.",
+        "detail": {"data_service_failure_cause": cause},
+    }
+    assert parse_event(payload).variant == f"rejected:{code}"

@@ -12,10 +12,9 @@ from typing import Any
 
 import orjson
 import pytest
-from conftest import DATA, ENDPOINT, ORGANISATION, Clock
+from conftest import DATA, ENDPOINT, ORGANISATION, Clock, run_cli, write_jsonl
 
 import sim.io.replay
-from sim.cli.commands import main
 
 DEVICE_KEYS = {
     "sim",
@@ -32,21 +31,10 @@ DEVICE_KEYS = {
 }
 
 
-def _jsonl(path: Path, events: list[Any]) -> str:
-    path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in events))
-    return str(path)
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_events_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "events")
+    code, out, _ = run_cli(capsys, "events")
     assert code == 0 and "Quota used up" in out and "data_quota.use_up" in out
-    code, out, _ = _run(capsys, "events", "--json")
+    code, out, _ = run_cli(capsys, "events", "--json")
     catalogue = json.loads(out)
     assert {e["id"] for e in catalogue} >= {0, 19, 68} and catalogue[3]["variants"]["accepted"][
         "triggers"
@@ -54,19 +42,19 @@ def test_events_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_explain_by_id_and_name(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "explain", "19")
+    code, out, _ = run_cli(capsys, "explain", "19")
     assert (
         code == 0
         and "Active -> Exhausted" in out
         and "None -> inconsistent" in out
         and "data_service" in out
     )
-    code, by_name, _ = _run(capsys, "explain", "quota", "used", "up")
+    code, by_name, _ = run_cli(capsys, "explain", "quota", "used", "up")
     assert by_name == out
 
 
 def test_explain_unknown_suggests(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(capsys, "explain", "Quota usd up")
+    code, out, err = run_cli(capsys, "explain", "Quota usd up")
     assert (code, out) == (2, "")
     assert (
         err == "devicesim explain: unknown event 'Quota usd up' (did you mean 'Quota used up'?)\n"
@@ -84,12 +72,14 @@ def _bring_up() -> list[dict[str, Any]]:
 
 
 def test_replay_json_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = _jsonl(tmp_path / "events.jsonl", _bring_up())
-    code, out, err = _run(capsys, "replay", path, "--json")
+    path = write_jsonl(tmp_path / "events.jsonl", _bring_up())
+    code, out, err = run_cli(capsys, "replay", path, "--json")
     assert (code, err) == (0, "")
     document = json.loads(out)
-    assert set(document) == {"devices", "organisations", "outcomes", "synthesised"}
-    assert set(document["devices"][str(ENDPOINT)]) == DEVICE_KEYS
+    assert set(document) == {"devices", "organisations", "outcomes", "reused_ids", "synthesised"}
+    assert set(document["devices"][str(ENDPOINT)]) == DEVICE_KEYS | {"assumed"}
+    # The organisation block forced pdp and network; what no event showed stays assumed.
+    assert document["devices"][str(ENDPOINT)]["assumed"] == ["data_quota", "sms_quota"]
     assert document["devices"][str(ENDPOINT)]["connectivity"] == "Blocked"
     assert document["organisations"][str(ORGANISATION)]["organisation"] == "Blocked"
     assert document["outcomes"] == {
@@ -105,8 +95,8 @@ def test_replay_json_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_replay_trace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = _jsonl(tmp_path / "events.jsonl", _bring_up())
-    code, out, _ = _run(capsys, "replay", path, "--json", "--trace")
+    path = write_jsonl(tmp_path / "events.jsonl", _bring_up())
+    code, out, _ = run_cli(capsys, "replay", path, "--json", "--trace")
     assert code == 0
     trace = json.loads(out)["trace"]
     assert [t["type"]["id"] for t in trace] == [1, 2, 3, 12]
@@ -118,7 +108,7 @@ def test_replay_trace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
         "cause": "rule:network_access",
         "reason": "organisation is Blocked",
     }
-    _, text, _ = _run(capsys, "replay", path, "--trace")
+    _, text, _ = run_cli(capsys, "replay", path, "--trace")
     assert (
         "12 Organisation blocked: applied" in text
         and "[rule:network_access: organisation is Blocked]" in text
@@ -129,17 +119,22 @@ def test_replay_orders_by_timestamp_and_skips_retransmissions(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     events = _bring_up()
-    path = _jsonl(tmp_path / "events.jsonl", [events[2], events[0], events[1], events[0]])
-    _, out, _ = _run(capsys, "replay", path, "--json")
+    path = write_jsonl(tmp_path / "events.jsonl", [events[2], events[0], events[1], events[0]])
+    _, out, _ = run_cli(capsys, "replay", path, "--json")
     document = json.loads(out)
     assert document["devices"][str(ENDPOINT)]["connectivity"] == "Online"
     assert document["outcomes"]["duplicate"] == 1
 
 
 def test_strict_exits_1_on_inconsistent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = _jsonl(tmp_path / "events.jsonl", [Clock().event(3, "accepted")])
-    assert _run(capsys, "replay", path)[0] == 0
-    code, out, _ = _run(capsys, "replay", path, "--strict")
+    clock = Clock()
+    path = write_jsonl(tmp_path / "events.jsonl", [clock.event(10), clock.event(1)])
+    assert run_cli(capsys, "replay", path)[0] == 0
+    code, out, _ = run_cli(capsys, "replay", path, "--strict")
+    assert code == 1 and "1 inconsistent" in out
+    started = write_jsonl(tmp_path / "started.jsonl", [Clock().event(3, "accepted")])
+    assert run_cli(capsys, "replay", started, "--strict")[0] == 0
+    code, out, _ = run_cli(capsys, "replay", started, "--strict", "--assume", "in-service")
     assert code == 1 and "1 inconsistent" in out
 
 
@@ -156,7 +151,7 @@ def test_bad_lines_are_named_counted_and_do_not_stop_the_others(
         + orjson.dumps(good[1])
         + b"\n"
     )
-    code, out, err = _run(capsys, "replay", str(path), "--json")
+    code, out, err = run_cli(capsys, "replay", str(path), "--json")
     assert code == 0
     lines = err.splitlines()
     assert lines[0].startswith(f"invalid event: {path}:2: not valid JSON")
@@ -164,7 +159,7 @@ def test_bad_lines_are_named_counted_and_do_not_stop_the_others(
     assert (
         json.loads(out)["outcomes"]["invalid"] == 2 and json.loads(out)["outcomes"]["applied"] == 2
     )
-    code, _, err = _run(capsys, "replay", str(path), "--strict")
+    code, _, err = run_cli(capsys, "replay", str(path), "--strict")
     assert code == 1 and err.startswith(f"devicesim replay: {path}:2: not valid JSON")
 
 
@@ -175,7 +170,7 @@ def test_array_elements_are_named_by_index(
     path.write_bytes(
         orjson.dumps([_bring_up()[0], {"id": 1, "event_type": {"id": 1}, "timestamp": "yesterday"}])
     )
-    code, _, err = _run(capsys, "replay", str(path))
+    code, _, err = run_cli(capsys, "replay", str(path))
     assert code == 0
     assert (
         err
@@ -196,7 +191,7 @@ def test_unreadable_input_is_one_line_and_exit_2(
     path = tmp_path / "events.json"
     if content is not None:
         path.write_bytes(content)
-    code, out, err = _run(capsys, "replay", str(path))
+    code, out, err = run_cli(capsys, "replay", str(path))
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and message in err and str(path) in err
 
@@ -204,18 +199,20 @@ def test_unreadable_input_is_one_line_and_exit_2(
 def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     payload = orjson.dumps(_bring_up())
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(payload)))
-    code, out, _ = _run(capsys, "replay", "-", "--json")
+    code, out, _ = run_cli(capsys, "replay", "-", "--json")
     assert code == 0 and json.loads(out)["outcomes"]["applied"] == 4
 
 
 def test_initial_state_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    events = _jsonl(tmp_path / "events.jsonl", [Clock().event(19)])
+    events = write_jsonl(tmp_path / "events.jsonl", [Clock().event(19)])
     initial = tmp_path / "initial.yaml"
     initial.write_text(f"devices:\n  {ENDPOINT}:\n    state: {{data_quota: Active}}\n")
-    code, out, _ = _run(capsys, "replay", events, "--json", "--initial", str(initial), "--strict")
+    code, out, _ = run_cli(
+        capsys, "replay", events, "--json", "--initial", str(initial), "--strict"
+    )
     assert code == 0 and json.loads(out)["devices"][str(ENDPOINT)]["data_quota"] == "Exhausted"
     initial.write_text(f"devices:\n  {ENDPOINT}:\n    state: {{data_qouta: Active}}\n")
-    code, out, err = _run(capsys, "replay", events, "--initial", str(initial))
+    code, out, err = run_cli(capsys, "replay", events, "--initial", str(initial))
     assert code == 2
     assert (
         err
@@ -224,13 +221,13 @@ def test_initial_state_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_usage_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(capsys, "replay")
+    code, _, err = run_cli(capsys, "replay")
     assert code == 2 and err.count("\n") == 1 and "required: PATH" in err
 
 
 def test_examples_replay(capsys: pytest.CaptureFixture[str]) -> None:
     paths = sorted(str(p) for p in (DATA / "events").glob("[0-9]*.json"))
-    code, out, err = _run(capsys, "replay", *paths, "--json")
+    code, out, err = run_cli(capsys, "replay", *paths, "--json")
     assert (code, err) == (0, "")
     assert sum(json.loads(out)["outcomes"].values()) == len(paths)
 
@@ -275,8 +272,10 @@ def test_readme_initial_state_example_loads(
     assert example is not None
     initial = tmp_path / "initial.yaml"
     initial.write_text(example.group(1))
-    events = _jsonl(tmp_path / "events.jsonl", [Clock().event(19)])
-    code, out, _ = _run(capsys, "replay", events, "--json", "--initial", str(initial), "--strict")
+    events = write_jsonl(tmp_path / "events.jsonl", [Clock().event(19)])
+    code, out, _ = run_cli(
+        capsys, "replay", events, "--json", "--initial", str(initial), "--strict"
+    )
     assert code == 0
     device = json.loads(out)["devices"]["1001"]
     assert (device["data_quota"], device["data_service"], device["pdp"]) == (

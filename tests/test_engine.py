@@ -195,15 +195,24 @@ def test_an_impossible_event_in_strict_mode_changes_nothing_and_says_why() -> No
     assert (done.notes, done.state_id) == ((), -1)
 
 
-def test_an_impossible_event_in_lenient_mode_is_followed_then_the_rules_restore() -> None:
+def test_an_impossible_event_in_lenient_mode_is_followed_with_what_it_proves() -> None:
     done = _step(DeviceState(sim="Suspended"), (1, ""))
     assert done.outcome == "inconsistent"
-    assert done.state == DeviceState(sim="Suspended")
+    assert done.state == DeviceState(network="IMSI Attached")
     assert done.changes == (
+        Change("sim", "Suspended", "Activated", "event",
+               "a network registration needs network access", inferred=True),
         Change("network", "Detached", "IMSI Attached", "event", "", "attach_cs"),
-        Change("network", "IMSI Attached", "Detached", "rule:network_access", "SIM is Suspended", "detach"),
     )  # fmt: skip
     assert done.warnings == ("a network registration needs network access: SIM is Suspended",)
+
+
+def test_lenient_mode_never_moves_a_final_state_to_explain_an_event() -> None:
+    deleted = DeviceState(sim="Deleted", sim_assignment="Unassigned")
+    done = _step(deleted, (1, ""))
+    assert (done.outcome, done.state) == ("inconsistent", deleted)
+    assert [c.cause for c in done.changes] == ["event", "rule:network_access"]
+    assert done.warnings == ("a network registration needs network access: SIM is Deleted",)
 
 
 def test_a_trigger_the_table_refuses_is_followed_to_the_state_it_reports() -> None:
@@ -407,13 +416,13 @@ def test_why_connectivity_is_what_it_is(state: DeviceState, context: Context, re
     ("state", "context", "code"),
     [
         (DeviceState(sim="Suspended"), ACTIVE, "sim_not_activated"),
-        (DeviceState(sim="Factory Test"), ACTIVE, "other"),
-        (DeviceState(endpoint="Disabled"), ACTIVE, "other"),
+        (DeviceState(sim="Factory Test"), ACTIVE, "unknown"),
+        (DeviceState(endpoint="Disabled"), ACTIVE, "unknown"),
         (DeviceState(), MANAGED, "no_quota"),
         (DeviceState(data_quota="Exhausted"), MANAGED, "quota_exhausted"),
-        (DeviceState(data_quota="Expired"), MANAGED, "no_quota"),
-        (DeviceState(data_quota="Exhausted", data_quota_action="Throttle"), MANAGED, "other"),
-        (DeviceState(data_quota="Active"), MANAGED, "other"),
+        (DeviceState(data_quota="Expired"), MANAGED, "quota_expired"),
+        (DeviceState(data_quota="Exhausted", data_quota_action="Throttle"), MANAGED, "unknown"),
+        (DeviceState(data_quota="Active"), MANAGED, "unknown"),
     ],
 )
 def test_the_reason_the_platform_gives_for_refusing_a_session(

@@ -23,7 +23,7 @@ DEVICE_CASES: list[tuple[int, str, dict[str, Any], dict[str, str], str]] = [
     (1, "", {}, {"network": "IMSI Attached", "connectivity": "Attached"}, "applied"),
     (1, "", {"network": "GPRS Attached"}, {"network": "Combined Attached"}, "applied"),
     (1, "", {"network": "IMSI Attached"}, {"network": "IMSI Attached"}, "unchanged"),
-    (1, "", {"sim": "Suspended"}, {"network": "Detached"}, "inconsistent"),
+    (1, "", {"sim": "Suspended"}, {"network": "IMSI Attached", "sim": "Activated"}, "inconsistent"),
     (2, "", {}, {"network": "GPRS Attached"}, "applied"),
     (
         3,
@@ -32,7 +32,7 @@ DEVICE_CASES: list[tuple[int, str, dict[str, Any], dict[str, str], str]] = [
         {"pdp": "Connected", "connectivity": "Online"},
         "applied",
     ),
-    (3, "accepted", {}, {"pdp": "Disconnected"}, "inconsistent"),
+    (3, "accepted", {}, {"pdp": "Connected", "network": "GPRS Attached"}, "inconsistent"),
     (
         3,
         "rejected:sim_not_activated",

@@ -93,7 +93,7 @@ CASES = [
         "bad reason",
         GOOD_SETUP
         + "steps:\n  - event: 3\n    device: tracker\n    rejected: true\n    reason: no quota\n",
-        "12:13: step 1: reason 'no quota' is not one of no_quota",
+        "12:13: step 1: reason 'no quota' is not one of 12 names (did you mean 'no_quota'?)",
     ),
     (
         "reason without rejected",

@@ -143,10 +143,14 @@ def test_failing_expectation_names_where_expected_actual_and_causes(
         "because connectivity is Attached: network is Combined Attached with no data session" in out
     )
     assert (
-        "because step 1 (Quota used up): pdp Connected -> Disconnected, by rule:data_service (data quota is Exhausted and the action on exhaustion is Block)"
-        in out
+        "    because pdp Disconnected, because rule data_service (data quota is Exhausted and the "
+        "action on exhaustion is Block), because step 1 (Quota used up)\n"
+        "    because network Combined Attached, because it has not changed since the start\n" in out
     )
-    assert f"{path}:16:48: step 2: expected data_quota Active, got Exhausted" in out
+    assert (
+        f"{path}:16:48: step 2: expected data_quota Active, got Exhausted\n"
+        "    because step 1 (Quota used up)\n"
+    ) in out
 
 
 def test_keyword_exitfirst_json_and_junit(

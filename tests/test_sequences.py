@@ -110,7 +110,7 @@ def test_quota_event_shows_management_applies_when_the_profile_is_unknown() -> N
 
 def test_rejection_the_model_did_not_expect_warns_with_the_platforms_reason() -> None:
     fleet = fleet_with({"network": "GPRS Attached"})
-    entry = fleet.apply(Clock().event(3, "rejected:service_disabled"))
+    entry = fleet.apply(Clock().event(3, "rejected:data_service_disabled"))
     assert entry.outcome == "rejected"
     assert entry.warnings == (
         "the platform refused a data session the model allows (data service is disabled in the service profile)",

@@ -13,21 +13,20 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import orjson
-
 from sim.cli import render, report
+from sim.cli.replay_commands import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_replay_commands,
+    print_json,
+)
 from sim.coverage.generate import write_cover
 from sim.coverage.measure import coverage_of
-from sim.engine.fleet import Fleet
-from sim.engine.outcomes import INCONSISTENT, INVALID
-from sim.errors import CommandLineError, DeviceSimError, ScenarioError, StrictReplayError, suggest
+from sim.errors import CommandLineError, DeviceSimError, ScenarioError, suggest
 from sim.events.catalogue import lookup, names
-from sim.io.initial_file import load_initial
-from sim.io.replay import read_all, replay_events
 from sim.scenarios import suite
 from sim.scenarios.schema import shipped_schema
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,15 +36,10 @@ class _Parser(argparse.ArgumentParser):
         raise CommandLineError(f"{self.prog}: {message}")
 
 
-def _print_json(document: object) -> None:
-    sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
-    sys.stdout.flush()
-
-
 def cmd_events(args: argparse.Namespace) -> int:
     """List the event catalogue."""
     if args.json:
-        _print_json(render.events_json())
+        print_json(render.events_json())
     else:
         print(render.events_table())
     return EXIT_OK
@@ -60,37 +54,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print(render.explain(etype))
     return EXIT_OK
-
-
-def cmd_replay(args: argparse.Namespace) -> int:
-    """Replay event files and print the final states and outcome counts."""
-    initial = load_initial(args.initial) if args.initial else None
-    fleet = Fleet(initial, lenient=not args.strict, trace=args.trace)
-    try:
-        replay = read_all(args.paths, strict=args.strict, progress=True)
-    except StrictReplayError as stop:
-        print(
-            f"devicesim replay: {stop} (--strict stops at the first invalid event)", file=sys.stderr
-        )
-        return EXIT_FAILED
-    for message in replay.invalid[:20]:
-        print(f"invalid event: {message}", file=sys.stderr)
-    if len(replay.invalid) > 20:
-        print(f"... and {len(replay.invalid) - 20} more invalid events", file=sys.stderr)
-    replay_events(fleet, replay, progress=True)
-    if args.json:
-        document = fleet.snapshot()
-        if fleet.trace is not None:
-            document["trace"] = [entry.to_json() for entry in fleet.trace]
-        _print_json(document)
-    else:
-        if fleet.trace is not None:
-            for entry in fleet.trace:
-                print(render.trace_line(entry))
-            print()
-        print(render.replay_summary(fleet))
-    failed = fleet.outcomes[INCONSISTENT] or fleet.outcomes[INVALID]
-    return EXIT_FAILED if args.strict and failed else EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -114,7 +77,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         document = report.as_json(result, seconds)
         if covered is not None:
             document["coverage"] = covered
-        _print_json(document)
+        print_json(document)
     else:
         _print_run(result, args.explain, seconds)
         if covered is not None:
@@ -174,15 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="explain what one event type does")
     explain.add_argument("event", nargs="+", help="event id or name, e.g. 19 or 'Quota used up'")
     explain.set_defaults(run=cmd_explain)
-    replay = commands.add_parser("replay", help="replay event files (JSON, JSON array, JSON Lines)")
-    replay.add_argument("paths", nargs="+", metavar="PATH", help="event files; - reads stdin")
-    replay.add_argument(
-        "--strict", action="store_true", help="exit 1 on inconsistent or invalid events"
-    )
-    replay.add_argument("--json", action="store_true", help="print one JSON document")
-    replay.add_argument("--trace", action="store_true", help="also report every event and change")
-    replay.add_argument("--initial", metavar="FILE", help="initial state (YAML or JSON)")
-    replay.set_defaults(run=cmd_replay)
+    add_replay_commands(commands)
     run = commands.add_parser("run", help="run scenario files (default: scenarios/)")
     run.add_argument("paths", nargs="*", metavar="PATH", help="scenario files or folders")
     run.add_argument(

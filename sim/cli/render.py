@@ -5,17 +5,16 @@ Plain aligned text, no colours: it is read in terminals, pasted into tickets and
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from sim.engine.fleet import Fleet
 from sim.engine.machines import RUNNERS
-from sim.engine.outcomes import OUTCOMES
 from sim.engine.rules import PRECONDITIONS, rules_reading
 from sim.engine.trace import TraceEntry, format_time
 from sim.engine.vocabulary import MACHINES, VIEWS
-from sim.events.catalogue import CATALOGUE, Effect, EventType
+from sim.engine.why import Answer
+from sim.events.catalogue import CATALOGUE, REFUSAL_BY_CODE, Effect, EventType
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -102,20 +101,15 @@ def explain(etype: EventType) -> str:
     return "\n".join(lines)
 
 
-def replay_summary(fleet: Fleet, limit: int = 50) -> str:
-    """Final device states (the first ``limit``), connectivity totals and outcome counts."""
-    keys = list(fleet.endpoints())
-    columns = (*MACHINES, *VIEWS)
-    described = ((key, fleet.device(key)) for key in keys[:limit])
-    rows = [(key, *(device[c] for c in columns)) for key, device in described]
-    parts = [table(("endpoint", *columns), rows)] if rows else ["no devices"]
-    if len(keys) > limit:
-        parts.append(f"... and {len(keys) - limit} more devices (--json prints all)")
-    seen = Counter(fleet.device(key)["connectivity"] for key in keys)
-    parts.append("")
-    parts.append(f"{len(keys)} devices: " + ", ".join(f"{n} {k}" for k, n in sorted(seen.items())))
-    parts.append("outcomes: " + ", ".join(f"{fleet.outcomes[o]} {o}" for o in OUTCOMES))
-    return "\n".join(parts)
+def failure_line(entry: TraceEntry) -> str:
+    """A failed event of a strict replay on one line: which, where and why."""
+    if entry.id is None:
+        return f"invalid event: {'; '.join(entry.warnings)}"
+    device = f", endpoint {entry.endpoint}" if entry.endpoint is not None else ""
+    return (
+        f"event {entry.id} ({entry.type_name}{device}) at {format_time(entry.time)} is "
+        f"{entry.outcome}: {'; '.join(entry.warnings)}"
+    )
 
 
 def trace_line(entry: TraceEntry) -> str:
@@ -133,8 +127,25 @@ def trace_line(entry: TraceEntry) -> str:
             if item.endpoint is not None and item.endpoint != entry.endpoint
             else ""
         )
-        because = "" if change.cause == "event" else f"  [{change.cause}: {change.reason}]"
+        because = (
+            f"  [inferred: {change.reason}]"
+            if change.inferred
+            else ""
+            if change.cause == "event"
+            else f"  [{change.cause}: {change.reason}]"
+        )
         lines.append(f"    {where}{change.machine}: {change.source} -> {change.dest}{because}")
+    for view in entry.views:
+        where = (
+            f"endpoint {view.endpoint} "
+            if view.endpoint is not None and view.endpoint != entry.endpoint
+            else ""
+        )
+        lines.append(f"    {where}{view.view}: {view.source} -> {view.dest}")
+    if entry.refusal:
+        lines.append(
+            f"    refused because {REFUSAL_BY_CODE[entry.refusal].words} ({entry.refusal})"
+        )
     lines += [f"    warning: {w}" for w in entry.warnings]
     lines += [f"    note: {n}" for n in entry.notes]
     return "\n".join(lines)
@@ -162,3 +173,36 @@ def coverage_table(report: dict[str, Any]) -> str:
             if machine[part]["missed"]:
                 lines.append(f"missed {name} {part}: " + ", ".join(machine[part]["missed"]))
     return "\n".join(lines)
+
+
+def why_text(fleet: Fleet, key: Hashable, found: list[Answer]) -> str:
+    """``devicesim why``: the device's states, then a line per chain of causes."""
+    device = fleet.device(key)
+    lines = [
+        f"{_device_name(key)} (organisation {fleet.store.organisation_of(key)}): "
+        + ", ".join(f"{view} {device[view]}" for view in VIEWS),
+        "  " + ", ".join(f"{m} {device[m]}" for m in MACHINES),
+        "",
+    ]
+    lines += [line for answer in found for line in answer.lines()]
+    if not found:
+        lines.append("nothing to explain: Online, with data and SMS service allowed")
+    assumed = fleet.assumed(key)
+    if assumed:
+        lines += ["", "assumed, no event has shown them: " + ", ".join(assumed)]
+    return "\n".join(lines)
+
+
+def why_json(fleet: Fleet, key: Hashable, found: list[Answer]) -> dict[str, Any]:
+    """``devicesim why --json``."""
+    return {
+        "device": key,
+        "organisation": fleet.store.organisation_of(key),
+        "state": fleet.device(key),
+        "assumed": fleet.assumed(key),
+        "answers": [answer.to_json() for answer in found],
+    }
+
+
+def _device_name(key: Hashable) -> str:
+    return f"SIM {str(key).removeprefix('sim:')}" if isinstance(key, str) else f"endpoint {key}"

@@ -27,9 +27,11 @@ from sim.engine.packing import (
 )
 from sim.engine.state import Context, DeviceState
 from sim.engine.step import StepResult
-from sim.engine.store import FleetStore
+from sim.engine.store import IN_SERVICE, FleetStore
 from sim.engine.timers import Timers
-from sim.engine.trace import DeviceChange, Ledger, TraceEntry, entry_for
+from sim.engine.trace import DeviceChange, DeviceView, Ledger, TraceEntry, entry_for
+from sim.engine.why import Answer, answers
+from sim.engine.why import Device as WhyDevice
 from sim.errors import EventFormatError
 from sim.events.catalogue import CATALOGUE, DEVICE_KINDS, RECHECK_KIND, TIMERS, Kind
 from sim.events.event import Event
@@ -41,7 +43,10 @@ class Fleet:
 
     ``lenient`` follows impossible events to the state they report (with a warning) instead of
     ignoring them; ``trace`` keeps a ``TraceEntry`` per event; ``memo`` is the fast path (off
-    only to check it against the ``transitions`` machines).
+    only to check it against the ``transitions`` machines). ``assume`` says how a device first
+    seen in the events starts: ``"in-service"`` (the default here, for streams that start a
+    device's life) or ``"evidence"`` (every machine assumed until an event shows it: for logs
+    that start in the middle of devices' lives, the default of ``sim.replay``).
     """
 
     def __init__(
@@ -51,13 +56,16 @@ class Fleet:
         lenient: bool = True,
         trace: bool = False,
         memo: bool = True,
+        assume: str = IN_SERVICE,
     ) -> None:
-        self.store = FleetStore(initial, lenient=lenient, memo=memo)
+        self.store = FleetStore(initial, lenient=lenient, memo=memo, assume=assume)
         self.clock = Clock()
         self.ledger = Ledger([] if trace else None)
         self.timers = Timers(self.store, self.ledger, self.clock)
         self.organisation_events = OrganisationEvents(self.store, self.ledger, self.clock)
-        self._seen: set[int] = set()
+        #: Event ids applied, each with a one-byte fingerprint of (type, device, time): a
+        #: repeated id with the same fingerprint is a retransmission, with another a reused id.
+        self._seen: dict[int, int] = {}
         # The containers the hot path reads, bound once: the store mutates them in place.
         self._devices = self.store.devices
         self._member_org = self.store.member_org
@@ -116,24 +124,32 @@ class Fleet:
         """Every machine state and derived view of a device, by name."""
         return self.store.device(key)
 
+    def assumed(self, key: Hashable) -> list[str]:
+        """The device's machines no event has shown yet (their values are assumptions)."""
+        return self.store.assumed(key)
+
     def value(self, key: Hashable, name: str) -> str:
         """One machine, view or attribute of a device, by the name scenarios use."""
         return self.store.value(key, name)
+
+    def why(self, key: Hashable) -> list[Answer]:
+        """Why the device is as it is: for every view that is not the healthy default and every
+        machine in a state people ask about, the chain of causes back to the events
+        (``sim.engine.why``). Needs ``trace=True``; KeyError for an unknown device."""
+        if self.ledger.entries is None:
+            raise ValueError("Fleet.why reads the trace: build the fleet with trace=True")
+        store = self.store
+        device = (key, store.state(key), store.context(key), store.organisation_of(key))
+        return answers(WhyDevice(*device, self.ledger.entries))
 
     def preview(self, key: Hashable, kind: Kind) -> StepResult:
         """What applying an event of ``kind`` to this device would do, without doing it."""
         return self.store.preview(key, kind)
 
     def snapshot(self) -> dict[str, Any]:
-        """The JSON document ``devicesim replay --json`` prints (without the trace)."""
-        return {
-            "devices": {str(key): self.device(key) for key in self.store.devices},
-            "organisations": {
-                str(org_id): org.to_json() for org_id, org in self.organisations.items()
-            },
-            "outcomes": dict(self.outcomes),
-            "synthesised": {str(k): v for k, v in sorted(self.synthesised.items())},
-        }
+        """The JSON document ``devicesim replay --json`` prints (without the trace): devices
+        and organisations in ascending id order, then the counts."""
+        return {**self.store.to_json(), **self.ledger.to_json()}
 
     # What users do.
     def apply(self, event: Event | Mapping[str, Any]) -> TraceEntry:
@@ -176,14 +192,7 @@ class Fleet:
 
     def schedule_expiry(self, key: Hashable, quota: str, moment: float) -> None:
         """Expire the device's data or SMS quota at ``moment`` (a quota set up with an expiry)."""
-        fires = next(
-            timer.fires
-            for etype in CATALOGUE.values()
-            for effect in etype.effects.values()
-            for timer in effect.timers
-            if timer.at_quota_expiry and quota in etype.machines
-        )
-        self.timers.schedule(key, fires, moment)
+        self.timers.schedule_expiry(key, quota, moment)
 
     def set_state(
         self,
@@ -204,12 +213,16 @@ class Fleet:
     # The hot path.
     def _apply(self, event: Event, record: bool) -> TraceEntry | None:
         # One unpack instead of a property lookup per field; store containers read directly.
-        event_id, time, _, _, organisation, endpoint, sim, _, _, kind_id, _, _, _ = event
+        event_id, time, type_id, _, organisation, endpoint, sim, _, _, kind_id, _, _, _ = event
         seen = self._seen
-        if event_id in seen:
-            self._outcomes[DUPLICATE] += 1
-            return entry_for(event, None, DUPLICATE) if record else None
-        seen.add(event_id)
+        mark = hash((type_id, endpoint, sim, time)) & 0xFF
+        found = seen.get(event_id)
+        if found is not None:
+            if found == mark:
+                self._outcomes[DUPLICATE] += 1
+                return entry_for(event, None, DUPLICATE) if record else None
+            return self._reused(event, record)
+        seen[event_id] = mark
         clock = self.clock
         if time > clock.time:
             if time >= clock.next_due:
@@ -245,6 +258,17 @@ class Fleet:
             self._set_timers(key, event, TIMERS[kind_id])
         return self._device_entry(event, key, step, moved) if record else None
 
+    def _reused(self, event: Event, record: bool) -> TraceEntry | None:
+        """An id seen before on another event (documentation samples reuse ids): applied like
+        any event, counted, and said in a warning."""
+        self.ledger.reused_ids += 1
+        del self._seen[event.id]
+        entry = self._apply(event, record)
+        if entry is None:
+            return None
+        warning = f"event id {event.id} was seen before with another type, device or time: applied"
+        return entry._replace(warnings=(*entry.warnings, warning))
+
     def _device_entry(
         self, event: Event, key: Hashable, step: StepResult, moved: StepResult | None
     ) -> TraceEntry:
@@ -255,6 +279,7 @@ class Fleet:
             changes=tuple(DeviceChange(key, c) for c in moved.changes) + entry.changes,
             moves=moved.moves + entry.moves,
             checks=moved.checks + entry.checks,
+            views=tuple(DeviceView(key, *v) for v in moved.views) + entry.views,
         )
 
     def _move(self, code: int, organisation: int) -> tuple[int, StepResult]:

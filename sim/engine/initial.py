@@ -2,7 +2,8 @@
 
 A device seen for the first time is an in-service device (SIM Activated and Assigned, endpoint
 Enabled, policy Unblocked, Detached, no data session, no quotas) unless the initial state says
-otherwise, per device or for all devices. Organisations start Active and service profiles with
+otherwise, per device or for all devices; when a replay starts from evidence, those values are
+assumptions and only what a device entry states is known. Organisations start Active and service profiles with
 quota management Disabled. Service-profile membership is never in the events, so it comes
 only from here. ``sim.io.initial_file`` reads these from a YAML or JSON document; scenarios
 build them from their ``setup``.
@@ -27,6 +28,9 @@ class DeviceSetup:
     state: DeviceState = field(default_factory=DeviceState)
     organisation: int | None = None
     service_profile: int | None = None
+    #: The machines the setup states (facts); the others come from the defaults and, when a
+    #: replay starts from evidence, are assumptions. None: every machine is stated.
+    known: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -41,15 +41,30 @@ class MachineRunner:
             ignore_invalid_triggers=False,
         )
         self._reported = _reported_states(table)
+        #: Answers already asked of the machine: the inference asks about many hypothetical
+        #: states, and a table's answer never changes.
+        self._fired: dict[tuple[str, str], str | None] = {}
 
     def fire(self, state: str, trigger: str) -> str | None:
         """The state after ``trigger`` fires in ``state``, or None when it is not allowed."""
+        key = (state, trigger)
+        if key in self._fired:
+            return self._fired[key]
         self._machine.set_state(state, model=self._model)
         try:
             self._model.trigger(trigger)  # type: ignore[attr-defined]
+            moved: str | None = self._model.state
         except MachineError:
-            return None
-        return self._model.state
+            moved = None
+        self._fired[key] = moved
+        return moved
+
+    def sources(self, trigger: str, prefer: str) -> list[str]:
+        """The states ``trigger`` may fire in: those it changes first, then those where it is
+        a no-op; ``prefer`` first within each, then declaration order. The order in which
+        evidence reads an earlier state: an event reports a change."""
+        valid = [s for s in self.states if self.fire(s, trigger) is not None]
+        return sorted(valid, key=lambda s: (self.fire(s, trigger) == s, s != prefer))
 
     def reported_state(self, trigger: str) -> str | None:
         """The one state every valid use of ``trigger`` ends in, if there is one.

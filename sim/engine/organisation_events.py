@@ -17,7 +17,8 @@ from sim.engine.outcomes import APPLIED, INCONSISTENT, RECORDED, UNCHANGED
 from sim.engine.packing import MEMBER_SHIFT, device_code
 from sim.engine.step import Change, Move, force
 from sim.engine.store import FanOut, FleetStore
-from sim.engine.trace import DeviceChange, Ledger, TraceEntry, entry_for
+from sim.engine.trace import DeviceChange, DeviceView, Ledger, TraceEntry, entry_for
+from sim.engine.views import view_changes
 from sim.engine.vocabulary import MACHINES, SETTABLE_ORGANISATION
 from sim.events.catalogue import EventType
 from sim.events.event import Event
@@ -54,7 +55,7 @@ class OrganisationEvents:
             after = (runner.reported_state(trigger) or before) if follow else before
         holder[slot] = after
         self.ledger.outcomes[outcome] += 1
-        fanned = FanOut([], moves, [])
+        fanned = FanOut([], moves, [], [])
         if after != before:
             fanned.changes.append(
                 DeviceChange(None, Change(label, before, after, "event", "", trigger))
@@ -64,11 +65,12 @@ class OrganisationEvents:
                 fanned.changes.extend(rechecked.changes)
                 fanned.moves.extend(rechecked.moves)
                 fanned.checks.extend(rechecked.checks)
+                fanned.views.extend(rechecked.views)
         if not record:
             return None
         return entry_for(
             event, None, outcome, warnings=warnings, changes=tuple(fanned.changes),
-            moves=tuple(fanned.moves), checks=tuple(fanned.checks),
+            moves=tuple(fanned.moves), checks=tuple(fanned.checks), views=tuple(fanned.views),
         )  # fmt: skip
 
     @staticmethod
@@ -112,8 +114,11 @@ class OrganisationEvents:
             )
         state, changes = forced
         member = code >> MEMBER_SHIFT
+        context = store.context(key)
+        seen = view_changes(store.state(key), context, state, context)
         store.devices[key] = device_code(store.stepper.pool.index(state), member)
-        return self._record_set(key, store.members[member][0], machine, changes, FanOut([], [], []))
+        fanned = FanOut([], [], [], [DeviceView(key, *v) for v in seen])
+        return self._record_set(key, store.members[member][0], machine, changes, fanned)
 
     def _set_organisation(
         self, machine: str, target: str, org_id: int | None, profile: int | None
@@ -127,7 +132,7 @@ class OrganisationEvents:
             raise ValueError(f"no transition of {machine} leads from {before} to {target}")
         holder[machine] = target
         if trigger is None:
-            return self._record_set(None, org_id, machine, [], FanOut([], [], []))
+            return self._record_set(None, org_id, machine, [], FanOut([], [], [], []))
         fanned = self.store.recheck(org_id, profile if machine != "organisation" else None)
         changes = [Change(machine, before, target, "set", "", trigger)]
         return self._record_set(None, org_id, machine, changes, fanned)
@@ -148,6 +153,6 @@ class OrganisationEvents:
             None, self.clock.now, -2, f"set {machine}", key, org_id,
             APPLIED if changes else UNCHANGED,
             tuple(DeviceChange(key, c) for c in changes) + tuple(fanned.changes),
-            synthesised=True, moves=moves, checks=checks,
+            synthesised=True, moves=moves, checks=checks, views=tuple(fanned.views),
         )  # fmt: skip
         return self.ledger.record(entry)

@@ -1,13 +1,15 @@
 """Device state as plain data, and the context a device reads from its organisation.
 
 A device's state is one state name per machine plus three attributes (the data quota's action
-on exhaustion, and whether quota management was inferred from the events): plain, picklable,
+on exhaustion, and whether quota management was inferred from the events) and the machines
+still assumed (not yet shown by any event): plain, picklable,
 hashable data, so that steps can be memoised and states interned (``sim.engine.packing``).
 What a person sees of it (connectivity, data and SMS service) is ``sim.engine.views``'.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from sim.engine.vocabulary import ATTRIBUTES, BLOCK, MACHINES, UNKNOWN
@@ -40,6 +42,10 @@ class DeviceState(NamedTuple):
     #: Quota management was inferred from a quota event (used only when the profile is unknown).
     data_quota_managed: bool = False
     sms_quota_managed: bool = False
+    #: Machines no event has shown yet: their values are assumptions that the first event
+    #: needing them replaces with what it proves (``sim.engine.inference``). Empty for a
+    #: device whose state was given (scenarios, ``--initial`` entries, in-service replay).
+    assumed: frozenset[str] = frozenset()
 
 
 #: A SIM first seen without an endpoint: Issued and in no endpoint yet.
@@ -58,10 +64,18 @@ class Context(NamedTuple):
     sms_quota_management: str = UNKNOWN
 
 
-assert DeviceState._fields == (*MACHINES, *ATTRIBUTES), "DeviceState fields follow the vocabulary"
+assert DeviceState._fields == (*MACHINES, *ATTRIBUTES, "assumed"), "fields follow the vocabulary"
+
+#: Every machine of a device assumed: a device first seen in a replay that starts mid-life.
+ALL_ASSUMED = frozenset(MACHINES)
 
 
 def replaced(state: DeviceState, name: str, value: object) -> DeviceState:
     """``state`` with one machine or attribute, named at run time, set to ``value``."""
-    fields: dict[str, Any] = {name: value}
+    return with_values(state, {name: value})
+
+
+def with_values(state: DeviceState, values: Mapping[str, object]) -> DeviceState:
+    """``state`` with machines or attributes, named at run time, set to the given values."""
+    fields: dict[str, Any] = dict(values)
     return state._replace(**fields)

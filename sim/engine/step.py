@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from sim.engine.inference import Evidence, follow_event, forced, infer
 from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import APPLIED, INCONSISTENT, RECORDED, REJECTED, UNCHANGED
 from sim.engine.rules import RULES, preconditions_for
 from sim.engine.state import Context, DeviceState, replaced
-from sim.engine.views import data_service
+from sim.engine.views import ViewChange, data_service, view_changes
 from sim.engine.vocabulary import DENIED, UNKNOWN
 from sim.events.catalogue import KINDS, RECHECK_KIND, REFUSAL_BY_CODE, Kind, effect_of
 from statemachines import service_profile as profile_machine
@@ -43,6 +44,9 @@ class Change(NamedTuple):
     cause: str
     reason: str = ""
     trigger: str = ""
+    #: The change is what the event proves about the state before it (``sim.engine.inference``),
+    #: not something the event did.
+    inferred: bool = False
 
 
 #: A transition of a table used by a step: (machine, source state, trigger). No-ops count.
@@ -63,6 +67,8 @@ class StepResult(NamedTuple):
     moves: tuple[Move, ...] = ()
     #: Rules that changed something and preconditions that refused the event, by name.
     checks: tuple[str, ...] = ()
+    #: The views that changed, from the state before the event (as the event proved it).
+    views: tuple[ViewChange, ...] = ()
 
 
 def _fire(state: DeviceState, machine: str, trigger: str, follow: bool) -> tuple[str, str | None]:
@@ -156,27 +162,70 @@ class _Draft:
             )
 
 
+def _inferred_changes(evidence: Evidence) -> list[Change]:
+    return [
+        Change(i.machine, i.assumed, i.proven, "event", i.reason, inferred=True)
+        for i in evidence.inferred
+    ]
+
+
+def _observed(
+    state: DeviceState, context: Context, kind: Kind, changes: list[Change]
+) -> DeviceState:
+    """``state`` with what the step has shown no longer assumed: the event's machines, those a
+    rule changed, and those a rule holds in place whatever the assumptions."""
+    shown = {m for m, _ in effect_of(kind).triggers} | {c.machine for c in changes}
+    shown |= forced(state, context)
+    return state._replace(assumed=state.assumed - shown)
+
+
+def _evidence(
+    state: DeviceState, context: Context, kind: Kind
+) -> tuple[DeviceState, list[Change], list[str]]:
+    """The state before the event as the event proves it, the changes that makes to the
+    assumed machines, and a note naming the assumptions it confirms."""
+    if not state.assumed:
+        return state, [], []
+    evidence = infer(state, context, kind)
+    shown = ", ".join(f"{m} {getattr(evidence.state, m)}" for m in evidence.confirmed)
+    return (
+        evidence.state,
+        _inferred_changes(evidence),
+        [f"the event shows {shown}"] if shown else [],
+    )
+
+
 def reference_step(state: DeviceState, context: Context, kind: Kind, follow: bool) -> StepResult:
     """Apply one event kind to one device, asking ``transitions`` for every move."""
     effect = effect_of(kind)
+    start = state
+    state, inferred, notes = _evidence(state, context, kind)
     broken = [
         (p, reason)
         for p in preconditions_for(kind)
         if (reason := p.broken(state, context)) is not None
     ]
-    draft = _Draft(state, [f"{p.text}: {reason}" for p, reason in broken])
+    problems = [f"{p.text}: {reason}" for p, reason in broken]
+    if problems and follow:
+        followed = follow_event(state, context, kind)
+        state = followed.state
+        inferred.extend(_inferred_changes(followed))
+    draft = _Draft(state, problems)
+    draft.notes.extend(notes)
     refused = tuple(p.name for p, _ in broken)
     for machine, trigger in effect.triggers:
         draft.fire(machine, trigger, follow)
     for attribute, value in effect.sets:
         draft.set(attribute, value, context)
     if draft.problems and not follow:
-        return StepResult(state, -1, INCONSISTENT, (), tuple(draft.problems), (), checks=refused)
+        return StepResult(start, -1, INCONSISTENT, (), tuple(draft.problems), (), checks=refused)
     if effect.rejected and data_service(draft.state, context)[0] != DENIED:
         reason = REFUSAL_BY_CODE[effect.refusal].words
         draft.warnings.append(f"the platform refused a data session the model allows ({reason})")
     moved, rule_changes = apply_rules(draft.state, context)
-    changes = (*draft.changes, *rule_changes)
+    if start.assumed:
+        moved = _observed(moved, context, kind, rule_changes)
+    changes = (*inferred, *draft.changes, *rule_changes)
     if draft.problems:
         outcome = INCONSISTENT
     elif effect.rejected:
@@ -184,7 +233,7 @@ def reference_step(state: DeviceState, context: Context, kind: Kind, follow: boo
     elif kind != RECHECK and not (effect.triggers or effect.sets):
         outcome = RECORDED
     else:
-        outcome = APPLIED if changes else UNCHANGED
+        outcome = APPLIED if draft.changes or rule_changes else UNCHANGED
     moves = (*draft.moves, *((c.machine, c.source, c.trigger) for c in rule_changes))
     checks = (*refused, *dict.fromkeys(c.cause.removeprefix("rule:") for c in rule_changes))
     return StepResult(
@@ -196,4 +245,5 @@ def reference_step(state: DeviceState, context: Context, kind: Kind, follow: boo
         tuple(draft.notes),
         moves,
         checks,
+        view_changes(state, context, moved, context),
     )

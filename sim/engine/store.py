@@ -9,20 +9,38 @@ events on top of this; the organisation events and the timers share it.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sim.engine.initial import InitialState, organisation_state
 from sim.engine.memo import Stepper
 from sim.engine.organisation_state import OrganisationState
 from sim.engine.packing import MEMBER_SHIFT, STATE_MASK, device_code
-from sim.engine.state import LOOSE_SIM, Context, DeviceState
+from sim.engine.state import ALL_ASSUMED, LOOSE_SIM, Context, DeviceState
 from sim.engine.step import Move, StepResult
-from sim.engine.trace import DeviceChange
-from sim.engine.views import describe
-from sim.engine.vocabulary import ATTRIBUTES
+from sim.engine.trace import DeviceChange, DeviceView
+from sim.engine.views import describe, view_changes
+from sim.engine.vocabulary import ATTRIBUTES, MACHINES
 from sim.events.catalogue import KIND_IDS, RECHECK_KIND, Kind
 
 Membership = tuple[int | None, int | None]
+
+#: How a device first seen in the events starts: every machine assumed until events show it
+#: (``evidence``), or known to be in service (``in-service``: SIM Activated and Assigned,
+#: Enabled, Unblocked, Detached, no quotas; the model before evidence existed).
+EVIDENCE, IN_SERVICE = "evidence", "in-service"
+ASSUMPTIONS = (EVIDENCE, IN_SERVICE)
+
+
+def by_id(key: Hashable) -> tuple[int, int, str]:
+    """Ascending id order for device and organisation keys: none first, then numbers, then
+    ``sim:<id>`` keys by their number."""
+    if key is None:
+        return (0, 0, "")
+    if isinstance(key, int):
+        return (1, key, "")
+    text = str(key)
+    number = text.removeprefix("sim:")
+    return (2, int(number), text) if number.isdigit() else (3, 0, text)
 
 
 class FanOut(NamedTuple):
@@ -31,12 +49,17 @@ class FanOut(NamedTuple):
     changes: list[DeviceChange]
     moves: list[Move]
     checks: list[str]
+    views: list[DeviceView]
 
 
 class FleetStore:
     """Devices keyed by endpoint id (or ``sim:<id>``), their memberships and organisations."""
 
-    def __init__(self, initial: InitialState | None, *, lenient: bool, memo: bool) -> None:
+    def __init__(
+        self, initial: InitialState | None, *, lenient: bool, memo: bool, assume: str
+    ) -> None:
+        if assume not in ASSUMPTIONS:
+            raise ValueError(f"assume must be one of {', '.join(ASSUMPTIONS)}, not {assume!r}")
         self.initial = initial or InitialState()
         self.stepper = (
             Stepper.shared(follow=lenient) if memo else Stepper(follow=lenient, memo=False)
@@ -50,8 +73,10 @@ class FleetStore:
         self.member_context: list[int] = []
         self._member_index: dict[Membership, int] = {}
         pool = self.stepper.pool
-        self._default = pool.index(self.initial.defaults)
         defaults = self.initial.defaults
+        if assume == EVIDENCE:
+            defaults = defaults._replace(assumed=ALL_ASSUMED)
+        self._default = pool.index(defaults)
         self._loose_sim = pool.index(
             defaults._replace(sim=LOOSE_SIM.sim, sim_assignment=LOOSE_SIM.sim_assignment)
         )
@@ -59,7 +84,10 @@ class FleetStore:
             self.organisations[org_id] = organisation_state(setup)
         for key, device in self.initial.devices.items():
             member = self.membership(device.organisation, device.service_profile)
-            self.devices[key] = device_code(pool.index(device.state), member)
+            state = device.state
+            if assume == EVIDENCE and device.known is not None:
+                state = state._replace(assumed=ALL_ASSUMED - device.known)
+            self.devices[key] = device_code(pool.index(state), member)
 
     def organisation(self, org_id: int | None) -> OrganisationState:
         """An organisation, created Active on first use."""
@@ -81,7 +109,8 @@ class FleetStore:
         return found
 
     def new_device(self, key: Hashable, org_id: int | None) -> int:
-        """A device seen for the first time: in service, or a loose SIM for ``sim:<id>``."""
+        """A device seen for the first time: from the defaults (assumed, unless in service),
+        or a loose SIM for ``sim:<id>``."""
         index = self._loose_sim if isinstance(key, str) else self._default
         code = device_code(index, self.membership(org_id, None))
         self.devices[key] = code
@@ -96,17 +125,22 @@ class FleetStore:
         """Re-apply the rules to the devices an organisation or profile change reaches: their
         context changed."""
         organisation = self.organisation(org_id)
-        affected = set()
+        before: dict[int, Context] = {}
         for member, (org, profile) in enumerate(self.members):
             if org == org_id and (profile_id is None or profile == profile_id):
+                before[member] = self.stepper.contexts[self.member_context[member]]
                 context = organisation.context(profile)
                 self.member_context[member] = self.stepper.context_id(context)
-                affected.add(member)
-        fanned = FanOut([], [], [])
+        fanned = FanOut([], [], [], [])
         updates: dict[Hashable, int] = {}
         for key, code in self.devices.items():
-            if code >> MEMBER_SHIFT in affected:
+            member = code >> MEMBER_SHIFT
+            if member in before:
                 step = self.step(code, RECHECK_KIND)
+                state = self.stepper.pool.values[code & STATE_MASK]
+                context = self.stepper.contexts[self.member_context[member]]
+                seen = view_changes(state, before[member], step.state, context)
+                fanned.views.extend(DeviceView(key, *v) for v in seen)
                 if step.changes:
                     updates[key] = device_code(step.state_id, code >> MEMBER_SHIFT)
                     fanned.changes.extend(DeviceChange(key, c) for c in step.changes)
@@ -123,9 +157,26 @@ class FleetStore:
         """Every device key seen or set up, in first-seen order."""
         return iter(self.devices)
 
+    def to_json(self) -> dict[str, Any]:
+        """Devices (states, views, what is still assumed) and organisations, by ascending id."""
+        return {
+            "devices": {
+                str(key): {**self.device(key), "assumed": self.assumed(key)}
+                for key in sorted(self.devices, key=by_id)
+            },
+            "organisations": {
+                str(org_id): self.organisations[org_id].to_json()
+                for org_id in sorted(self.organisations, key=by_id)
+            },
+        }
+
     def state(self, key: Hashable) -> DeviceState:
         """The raw state of a device (KeyError if never seen)."""
         return self.stepper.pool.values[self.devices[key] & STATE_MASK]
+
+    def organisation_of(self, key: Hashable) -> int | None:
+        """The id of the organisation a device belongs to."""
+        return self.member_org[self.devices[key] >> MEMBER_SHIFT]
 
     def context(self, key: Hashable) -> Context:
         """What a device reads from its organisation and service profile."""
@@ -134,6 +185,11 @@ class FleetStore:
     def device(self, key: Hashable) -> dict[str, str]:
         """Every machine state and derived view of a device, by name."""
         return describe(self.state(key), self.context(key))
+
+    def assumed(self, key: Hashable) -> list[str]:
+        """The device's machines no event has shown yet, in the order state is reported."""
+        assumed = self.state(key).assumed
+        return [machine for machine in MACHINES if machine in assumed]
 
     def value(self, key: Hashable, name: str) -> str:
         """One machine, view or attribute (``data_quota_action``) of a device, by the name

@@ -8,7 +8,7 @@ from collections.abc import Hashable
 from sim.engine.clock import Clock
 from sim.engine.packing import CONTEXT_SHIFT, MEMBER_SHIFT, STATE_MASK, STATE_SHIFT
 from sim.engine.store import FleetStore
-from sim.engine.trace import DeviceChange, Ledger, TraceEntry
+from sim.engine.trace import DeviceChange, DeviceView, Ledger, TraceEntry
 from sim.events.catalogue import CATALOGUE, SYNTHESISED, Timer
 from sim.events.event import Event
 
@@ -36,9 +36,17 @@ class Timers:
             else:
                 clock.schedule(key, fires, max(event.quota.expires, event.time))
 
-    def schedule(self, key: Hashable, type_id: int, moment: float) -> None:
-        """Synthesise ``type_id`` for the device at ``moment`` (a quota set up with an expiry)."""
-        self.clock.schedule(key, type_id, moment)
+    def schedule_expiry(self, key: Hashable, quota: str, moment: float) -> None:
+        """Expire the device's data or SMS quota at ``moment`` (a quota set up with an expiry):
+        the catalogue's expiry timer of the event types driving that quota."""
+        fires = next(
+            timer.fires
+            for etype in CATALOGUE.values()
+            for effect in etype.effects.values()
+            for timer in effect.timers
+            if timer.at_quota_expiry and quota in etype.machines
+        )
+        self.clock.schedule(key, fires, moment)
 
     def advance(self, until: float, record: bool) -> list[TraceEntry]:
         """Move the clock to ``until``, applying every timer that comes due on the way."""
@@ -66,6 +74,7 @@ class Timers:
                 store.members[member][0], step.outcome,
                 tuple(DeviceChange(key, c) for c in step.changes), step.warnings, step.notes,
                 synthesised=True, moves=step.moves, checks=step.checks,
+                views=tuple(DeviceView(key, *v) for v in step.views),
             )  # fmt: skip
             entries.append(self.ledger.record(entry))
         return entries

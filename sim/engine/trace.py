@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sim.engine.outcomes import OUTCOMES
+from sim.engine.outcomes import OUTCOMES, REJECTED
 from sim.engine.step import Change, Move, StepResult
 from sim.events.catalogue import CATALOGUE
 from sim.events.event import Event
@@ -34,9 +34,24 @@ class DeviceChange(NamedTuple):
             "to": self.change.dest,
             "cause": self.change.cause,
         }
+        if self.change.inferred:
+            out["inferred"] = True
         if self.change.reason:
             out["reason"] = self.change.reason
         return out
+
+
+class DeviceView(NamedTuple):
+    """A view of one device that changed: what a customer sees (connectivity, services)."""
+
+    endpoint: Hashable | None
+    view: str
+    source: str
+    dest: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The view change as the JSON trace shows it."""
+        return {"endpoint": self.endpoint, "view": self.view, "from": self.source, "to": self.dest}
 
 
 class TraceEntry(NamedTuple):
@@ -57,6 +72,11 @@ class TraceEntry(NamedTuple):
     #: what coverage counts. Not part of the JSON trace.
     moves: tuple[tuple[str, str, str], ...] = ()
     checks: tuple[str, ...] = ()
+    #: The views that changed with the event, per device.
+    views: tuple[DeviceView, ...] = ()
+    #: For a refused data session: the code of the reason the platform gave
+    #: (``sim.events.catalogue.REFUSALS``).
+    refusal: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The entry as ``devicesim replay --trace`` prints it."""
@@ -70,6 +90,10 @@ class TraceEntry(NamedTuple):
             "changes": [c.to_json() for c in self.changes],
             "warnings": list(self.warnings),
         }
+        if self.refusal:
+            out["refusal"] = self.refusal
+        if self.views:
+            out["views"] = [v.to_json() for v in self.views]
         if self.notes:
             out["notes"] = list(self.notes)
         if self.synthesised:
@@ -94,16 +118,19 @@ def entry_for(
     changes: tuple[DeviceChange, ...] = (),
     moves: tuple[Move, ...] = (),
     checks: tuple[str, ...] = (),
+    views: tuple[DeviceView, ...] = (),
 ) -> TraceEntry:
     """The trace entry of an applied event: from its device step, or from what is given."""
     if step is not None:
         changes = tuple(DeviceChange(endpoint, c) for c in step.changes)
         warnings, moves, checks = step.warnings, step.moves, step.checks
+        views = tuple(DeviceView(endpoint, *v) for v in step.views)
     etype = CATALOGUE.get(event.type_id)
+    refusal = event.variant.removeprefix("rejected:") if outcome == REJECTED else ""
     return TraceEntry(
         event.id, event.time, event.type_id, etype.name if etype else "unknown", endpoint,
         event.organisation, outcome, changes, warnings, step.notes if step else (), False,
-        moves, checks,
+        moves, checks, views, refusal,
     )  # fmt: skip
 
 
@@ -116,6 +143,16 @@ class Ledger:
     entries: list[TraceEntry] | None = None
     outcomes: Counter[str] = field(default_factory=lambda: Counter(dict.fromkeys(OUTCOMES, 0)))
     synthesised: Counter[int] = field(default_factory=Counter)
+    #: Events applied although their id was seen before on a different event.
+    reused_ids: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The counts as ``devicesim replay --json`` prints them."""
+        return {
+            "outcomes": dict(self.outcomes),
+            "reused_ids": self.reused_ids,
+            "synthesised": {str(k): v for k, v in sorted(self.synthesised.items())},
+        }
 
     def record(self, entry: TraceEntry) -> TraceEntry:
         """Keep an entry in the trace (when one is kept); return it."""

@@ -20,8 +20,15 @@ from sim.engine.vocabulary import (
     THROTTLE,
     THROTTLED,
     UNKNOWN,
+    VIEWS,
 )
-from sim.events.catalogue import NO_QUOTA, OTHER_REFUSAL, QUOTA_EXHAUSTED, SIM_NOT_ACTIVATED
+from sim.events.catalogue import (
+    NO_QUOTA,
+    QUOTA_EXHAUSTED,
+    QUOTA_EXPIRED,
+    SIM_NOT_ACTIVATED,
+    UNKNOWN_REFUSAL,
+)
 from statemachines import _quota, endpoint, network, pdp, policy, sim, sim_assignment
 from statemachines import organisation as organisation_machine
 from statemachines import service_profile as profile_machine
@@ -30,19 +37,25 @@ from statemachines import service_profile as profile_machine
 SERVING_SIM = (sim.ACTIVATED, sim.FACTORY_TEST)
 
 
+def access_denier(state: DeviceState, context: Context) -> tuple[str, str] | None:
+    """The machine that denies the device network access and why, or None (rule 1)."""
+    if state.sim not in SERVING_SIM:
+        return "sim", f"SIM is {state.sim}"
+    if state.sim_assignment != sim_assignment.ASSIGNED:
+        return "sim_assignment", "SIM is not assigned to the endpoint"
+    if state.endpoint != endpoint.ENABLED:
+        return "endpoint", "endpoint is Disabled"
+    if state.policy != policy.UNBLOCKED:
+        return "policy", "endpoint is blocked by its policy"
+    if context.organisation != organisation_machine.ACTIVE:
+        return "organisation", "organisation is Blocked"
+    return None
+
+
 def network_access_denial(state: DeviceState, context: Context) -> str | None:
     """Why the device may not use the network at all, or None when it may (rule 1)."""
-    if state.sim not in SERVING_SIM:
-        return f"SIM is {state.sim}"
-    if state.sim_assignment != sim_assignment.ASSIGNED:
-        return "SIM is not assigned to the endpoint"
-    if state.endpoint != endpoint.ENABLED:
-        return "endpoint is Disabled"
-    if state.policy != policy.UNBLOCKED:
-        return "endpoint is blocked by its policy"
-    if context.organisation != organisation_machine.ACTIVE:
-        return "organisation is Blocked"
-    return None
+    denier = access_denier(state, context)
+    return denier[1] if denier else None
 
 
 def quota_management_applies(management: str, inferred: bool) -> bool:
@@ -104,6 +117,19 @@ def describe(state: DeviceState, context: Context) -> dict[str, str]:
     return described
 
 
+#: A view that changed: (view, from, to).
+ViewChange = tuple[str, str, str]
+
+
+def view_changes(
+    before: DeviceState, before_context: Context, after: DeviceState, after_context: Context
+) -> tuple[ViewChange, ...]:
+    """The views (connectivity, data and SMS service) that differ between two moments: what a
+    customer sees change, narrated beside the machines."""
+    old, new = describe(before, before_context), describe(after, after_context)
+    return tuple((view, old[view], new[view]) for view in VIEWS if old[view] != new[view])
+
+
 def view_reason(view: str, state: DeviceState, context: Context) -> str:
     """Why a derived view has the value it has, in words."""
     if view == "data_service":
@@ -120,11 +146,36 @@ def view_reason(view: str, state: DeviceState, context: Context) -> str:
     return "the device has no network registration"
 
 
+#: The refusals the model's own state explains: a refusal with any other reason (an APN, an
+#: IMEI lock, a switch of the service profile) shows nothing about the machines.
+MODELLED_REFUSALS = (SIM_NOT_ACTIVATED, NO_QUOTA, QUOTA_EXHAUSTED, QUOTA_EXPIRED)
+
+
+#: What each view shows when all is well; ``view_inputs`` explains any other value.
+HEALTHY = {"connectivity": ONLINE, "data_service": ALLOWED, "sms_service": ALLOWED}
+
+
+def view_inputs(view: str, state: DeviceState, context: Context) -> list[str]:
+    """The machines (or attributes, or ``organisation``) a view's current value comes from:
+    where a "why" starts looking for causes."""
+    denier = access_denier(state, context)
+    if denier:
+        return [denier[0]]
+    if view == "connectivity":
+        if state.pdp == pdp.CONNECTED:
+            return ["pdp"]
+        return ["network"] if state.network == network.DETACHED else ["pdp", "network"]
+    quota = "data_quota" if view == "data_service" else "sms_quota"
+    exhausted = view == "data_service" and getattr(state, quota) == _quota.EXHAUSTED
+    return [quota, "data_quota_action"] if exhausted else [quota]
+
+
 def refusal_reason(state: DeviceState, context: Context) -> str:
     """The code (one of ``sim.events.catalogue.REFUSALS``) of the reason the platform would
     give for refusing a data session in this state."""
     if state.sim not in SERVING_SIM:
         return SIM_NOT_ACTIVATED
     if network_access_denial(state, context) or data_service(state, context)[0] != DENIED:
-        return OTHER_REFUSAL
-    return QUOTA_EXHAUSTED if state.data_quota == _quota.EXHAUSTED else NO_QUOTA
+        return UNKNOWN_REFUSAL
+    by_quota = {_quota.EXHAUSTED: QUOTA_EXHAUSTED, _quota.EXPIRED: QUOTA_EXPIRED}
+    return by_quota.get(state.data_quota, NO_QUOTA)

@@ -73,21 +73,42 @@ SESSION_DELETED: Kind = (5, "")
 _CUT = (SESSION_DELETED,)
 _ANNOUNCED_CUT = (DISCONNECT_NOTICE, SESSION_DELETED)
 
-NO_QUOTA, QUOTA_EXHAUSTED, SIM_NOT_ACTIVATED = "no_quota", "quota_exhausted", "sim_not_activated"
-SERVICE_DISABLED, OTHER_REFUSAL = "service_disabled", "other"
-#: Reasons the platform gives for refusing a data session, in the order the parser tries them
-#: (the last, ``other``, is what any other reason reads as).
+NO_QUOTA, QUOTA_EXHAUSTED, QUOTA_EXPIRED = "no_quota", "quota_exhausted", "quota_expired"
+DATA_SERVICE_DISABLED, SIM_NOT_ACTIVATED = "data_service_disabled", "sim_not_activated"
+IMEI_LOCK, UNKNOWN_REFUSAL = "imei_lock", "unknown"
+#: Reasons the platform gives for refusing a data session (domain.md rule 12). A payload's
+#: ``detail.data_service_failure_cause`` is matched first, exactly; else the description, in
+#: this order; what matches neither is ``unknown`` (the last).
 REFUSALS: tuple[Refusal, ...] = (
     Refusal(NO_QUOTA, "the endpoint has no quota", "endpoint has no quota",
-            ("no quota",), ("no_quota",), proves_quota_management=True),
+            ("no quota",), ("no_quota_found", "no_quota"), proves_quota_management=True),
     Refusal(QUOTA_EXHAUSTED, "the quota is exhausted and the action on exhaustion is Block",
             "quota volume of endpoint is exhausted and defined action is to block data traffic",
             ("exhausted",), ("quota_exhausted",), proves_quota_management=True),
+    Refusal(QUOTA_EXPIRED, "the quota has expired", "the quota has expired",
+            ("quota expired", "quota has expired", "quota is expired"), ("quota_expired",),
+            proves_quota_management=True),
+    Refusal(DATA_SERVICE_DISABLED, "data service is disabled in the service profile",
+            "data service disabled in service profile",
+            ("data service disabled", "data service is disabled", "barred"),
+            ("data_service_barred", "data_service_disabled")),
     Refusal(SIM_NOT_ACTIVATED, "the SIM is not activated", "SIM is not activated",
             ("not activated",), ("sim_not_activated",)),
-    Refusal(SERVICE_DISABLED, "data service is disabled in the service profile",
-            "data service disabled in service profile", ("disabled",), ("data_service_disabled",)),
-    Refusal(OTHER_REFUSAL, "another reason given in the description", "APN is not allowed", (), ()),
+    Refusal(IMEI_LOCK, "the device's IMEI breaks the SIM's IMEI lock", "IMEI lock is breached",
+            ("imei",), ("imei_lock_breached", "imei_lock_enforced")),
+    Refusal("apn_not_authorized", "the APN is not authorised for the device",
+            "APN is not authorized", ("apn",), ("apn_not_authorized",)),
+    Refusal("pdn_not_supported", "the requested PDN type is not supported",
+            "PDN type is not supported", ("pdn",), ("pdn_not_supported",)),
+    Refusal("imsi_not_found", "the network does not know the SIM's IMSI", "IMSI was not found",
+            ("imsi",), ("imsi_not_found",)),
+    Refusal("monthly_limit", "the monthly usage limit is exceeded",
+            "monthly usage limit is exceeded", ("monthly", "usage limit"),
+            ("monthly_usage_limit_exceeded",)),
+    Refusal("inactivity", "the session's inactivity timer expired",
+            "inactivity timer expired", ("inactivity",), ("inactivity_timer_expired",)),
+    Refusal(UNKNOWN_REFUSAL, "a reason the simulator does not know", "an unexpected error occurred",
+            (), ()),
 )  # fmt: skip
 #: Refusals by code.
 REFUSAL_BY_CODE: Mapping[str, Refusal] = {r.code: r for r in REFUSALS}
@@ -391,27 +412,29 @@ __all__ = [
     "BLOCK",
     "CATALOGUE",
     "CATEGORIES",
+    "DATA_SERVICE_DISABLED",
     "DEVICE_KINDS",
     "DISCONNECT_NOTICE",
+    "IMEI_LOCK",
     "KINDS",
     "KIND_IDS",
     "NETWORK",
     "NO_QUOTA",
     "OFFLINE_AFTER",
-    "OTHER_REFUSAL",
     "PLAIN_KINDS",
     "POLICY_CONTROL",
     "QUOTA_ACTIONS",
     "QUOTA_EXHAUSTED",
+    "QUOTA_EXPIRED",
     "RECHECK_KIND",
     "REFUSALS",
     "REFUSAL_BY_CODE",
-    "SERVICE_DISABLED",
     "SESSION_DELETED",
     "SIM_NOT_ACTIVATED",
     "SYNTHESISED",
     "THROTTLE",
     "TIMERS",
+    "UNKNOWN_REFUSAL",
     "Effect",
     "EventType",
     "Kind",

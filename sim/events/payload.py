@@ -58,10 +58,9 @@ def session_variant(raw: Mapping[str, Any], description: str, detail: Mapping[st
     ) and "pdp_context" not in detail
     if not rejected:
         return "accepted"
-    for refusal in REFUSALS:
-        if any(m in text for m in refusal.matches) or failure in refusal.causes:
-            return f"rejected:{refusal.code}"
-    return f"rejected:{REFUSALS[-1].code}"
+    found = next((r for r in REFUSALS if failure in r.causes), None) if failure else None
+    found = found or next((r for r in REFUSALS if any(m in text for m in r.matches)), REFUSALS[-1])
+    return f"rejected:{found.code}"
 
 
 def notice_variant(raw: Mapping[str, Any], description: str) -> str:

@@ -126,10 +126,12 @@ def _device(data: Mapping[str, Any], defaults: DeviceState, where: str) -> Devic
     _known(data, ("organisation", "service_profile", "state"), where)
     org = data.get("organisation")
     profile = data.get("service_profile")
+    stated = _mapping(data.get("state"), f"{where}.state")
     return DeviceSetup(
-        device_state(_mapping(data.get("state"), f"{where}.state"), defaults, f"{where}.state"),
+        device_state(stated, defaults, f"{where}.state"),
         None if org is None else _id(org, f"{where}.organisation"),
         None if profile is None else _id(profile, f"{where}.service_profile"),
+        frozenset(MACHINES) & set(stated),
     )
 
 

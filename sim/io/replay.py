@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from sim.engine.fleet import Fleet
 from sim.engine.initial import InitialState
+from sim.engine.store import EVIDENCE
 from sim.errors import EventFormatError, StrictReplayError
 from sim.events.event import Event
 from sim.events.parse import parse_event
@@ -198,6 +199,7 @@ def replay(
     strict: bool = False,
     trace: bool = False,
     fleet: Fleet | None = None,
+    assume: str = EVIDENCE,
 ) -> Fleet:
     """Replay event files and events, as ``devicesim replay`` does, and return the fleet.
 
@@ -207,7 +209,9 @@ def replay(
     initial-state mapping or the path of an initial-state file. ``strict`` raises
     ``StrictReplayError`` at the first event that cannot be read and leaves impossible events
     unapplied; otherwise unreadable events are counted as ``invalid``. ``fleet`` continues an
-    existing fleet instead of starting one (``initial`` and ``trace`` are then its own).
+    existing fleet instead of starting one (``initial``, ``trace`` and ``assume`` are then its
+    own). ``assume`` is how a device first seen starts: ``"evidence"`` (its machines assumed
+    until events show them) or ``"in-service"``.
     """
     items: Iterable[EventSource] = (
         [events_or_paths]
@@ -224,7 +228,7 @@ def replay(
             parse_items([(index, item, None)], given.events, _invalid(_GIVEN, given, strict))
     read = read_all(paths, strict=strict)
     if fleet is None:
-        fleet = Fleet(_initial(initial), lenient=not strict, trace=trace)
+        fleet = Fleet(_initial(initial), lenient=not strict, trace=trace, assume=assume)
     merged = Replay(given.events + read.events, given.invalid + read.invalid)
     return replay_events(fleet, merged)
 

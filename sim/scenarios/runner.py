@@ -17,13 +17,14 @@ from typing import Any
 from sim.engine.fleet import Fleet
 from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import INCONSISTENT, INVALID
-from sim.engine.step import Change
 from sim.engine.trace import TraceEntry
-from sim.engine.views import refusal_reason, view_reason
-from sim.engine.vocabulary import VIEWS
+from sim.engine.views import refusal_reason
+from sim.engine.vocabulary import MACHINES, VIEWS
+from sim.engine.why import Device as WhyDevice
+from sim.engine.why import explain
 from sim.errors import DeviceSimError
 from sim.events.build import build_event, timestamp
-from sim.events.catalogue import CATALOGUE
+from sim.events.catalogue import CATALOGUE, UNKNOWN_REFUSAL
 from sim.io.replay import replay
 from sim.scenarios.load import load_scenario
 from sim.scenarios.model import Expectation, Scenario, ScenarioStep
@@ -131,7 +132,7 @@ class _Run:
     def _reason(self, endpoint: int | None) -> str:
         """The reason the platform would give for refusing a data session now."""
         if endpoint is None:
-            return "other"
+            return UNKNOWN_REFUSAL
         return refusal_reason(self.fleet.state(endpoint), self.fleet.context(endpoint))
 
     def _id(self) -> int:
@@ -217,25 +218,24 @@ class _Run:
             )
 
     def _causes(self, expectation: Expectation) -> list[str]:
-        """The last changes behind the actual state (newest first), and a view's reason."""
+        """Why the device's actual value is what it is: the chains of causes ``devicesim why``
+        prints (``sim.engine.why``), with events named by their step."""
         endpoint = self.scenario.devices.get(expectation.subject)
-        is_view = expectation.name in VIEWS
-        found = []
-        if endpoint is not None and is_view:
-            state, context = self.fleet.state(endpoint), self.fleet.context(endpoint)
-            found.append(
-                f"{expectation.name} is {self._actual(expectation)}: {view_reason(expectation.name, state, context)}"
-            )
-        for index in range(len(self.trace) - 1, -1, -1):
-            entry = self.trace[index]
-            for item in entry.changes:
-                if item.endpoint == endpoint and (
-                    is_view or item.change.machine == expectation.name
-                ):
-                    found.append(_cause(self.step_of[index], entry, item.change))
-            if len(found) >= 3:
-                break
-        return found[:3] or ["it has not changed since the scenario started (the set-up state)"]
+        if endpoint is None or expectation.name not in (*VIEWS, *MACHINES, "data_quota_action"):
+            return []
+        device = WhyDevice(
+            endpoint, self.fleet.state(endpoint), self.fleet.context(endpoint),
+            self.scenario.organisation, self.trace,
+        )  # fmt: skip
+        answer = explain(expectation.name, device, self._label)
+        found = [f"{answer.name} is {answer.value}: {answer.reason}"] if answer.reason else []
+        return found + [", because ".join(link.text for link in chain) for chain in answer.chains]
+
+    def _label(self, entry: TraceEntry) -> str:
+        """An event as a scenario's failures name it: by its step."""
+        index = next(i for i, e in enumerate(self.trace) if e is entry)
+        step = self.step_of[index] if index < len(self.step_of) else 0
+        return f"step {step} ({entry.type_name})" if step else f"the set-up ({entry.type_name})"
 
     def finish(self) -> Result:
         for expectation in self.scenario.expect:
@@ -249,14 +249,6 @@ def _who(expectation: Expectation) -> str:
         if ":" not in expectation.subject and expectation.subject != "organisation"
         else f"{expectation.subject} "
     )
-
-
-def _cause(step: int, entry: TraceEntry, change: Change) -> str:
-    by = "the event" if change.cause == "event" else change.cause
-    if change.reason:
-        by += f" ({change.reason})"
-    where = f"step {step} ({entry.type_name})" if step else f"set-up ({entry.type_name})"
-    return f"{where}: {change.machine} {change.source} -> {change.dest}, by {by}"
 
 
 ACTIONS = {

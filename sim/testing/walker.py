@@ -21,7 +21,7 @@ from sim.engine.outcomes import INCONSISTENT, INVALID
 from sim.engine.trace import TraceEntry
 from sim.engine.views import refusal_reason
 from sim.events.build import build_event
-from sim.events.catalogue import CATALOGUE, KINDS, OTHER_REFUSAL, SYNTHESISED, EventType
+from sim.events.catalogue import CATALOGUE, KINDS, SYNTHESISED, UNKNOWN_REFUSAL, EventType
 from sim.io.initial_file import initial_state
 
 START = 1_746_086_400.0  # 2025-05-01T08:00:00Z
@@ -86,7 +86,7 @@ class Walker:
             effect = etype.effects[variant]
             if effect.rejected:
                 # The platform refuses exactly when the model denies data service, and says why.
-                if effect.refusal == reason != OTHER_REFUSAL:
+                if effect.refusal == reason != UNKNOWN_REFUSAL:
                     found.append(Choice(type_id, variant, endpoint))
                 continue
             preview = self.fleet.preview(endpoint, (type_id, variant))

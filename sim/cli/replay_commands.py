@@ -1,0 +1,166 @@
+"""The replay commands: ``devicesim replay`` (final states, trace, filters) and ``devicesim
+why`` (the chains of causes behind one device's state). Both replay event files the same way
+(``--initial``, ``--assume``); ``sim.cli.commands`` adds them to the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import orjson
+
+from sim.cli import render, replay_table
+from sim.engine.fleet import Fleet
+from sim.engine.outcomes import INCONSISTENT, INVALID
+from sim.engine.store import ASSUMPTIONS, EVIDENCE
+from sim.errors import StrictReplayError, suggest
+from sim.events.event import Event
+from sim.io.initial_file import load_initial
+from sim.io.replay import Replay, read_all, replay_events
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def print_json(document: object) -> None:
+    """One indented JSON document on stdout."""
+    sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()
+
+
+def _replayed(
+    args: argparse.Namespace, *, strict: bool, trace: bool, progress: bool = True
+) -> tuple[Fleet, Replay]:
+    """Replay the files of ``replay`` and ``why``; unreadable events are named on stderr."""
+    initial = load_initial(args.initial) if args.initial else None
+    fleet = Fleet(initial, lenient=not strict, trace=trace, assume=args.assume)
+    replay = read_all(args.paths, strict=strict, progress=progress)
+    if progress:
+        for message in replay.invalid[:20]:
+            print(f"invalid event: {message}", file=sys.stderr)
+        if len(replay.invalid) > 20:
+            print(f"... and {len(replay.invalid) - 20} more invalid events", file=sys.stderr)
+    replay_events(fleet, replay, progress=progress)
+    return fleet, replay
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Replay event files and print the final states and outcome counts."""
+    where = replay_table.parse_where(args.where)
+    try:
+        fleet, _ = _replayed(args, strict=args.strict, trace=args.trace)
+    except StrictReplayError as stop:
+        print(
+            f"devicesim replay: {stop} (--strict stops at the first invalid event)", file=sys.stderr
+        )
+        return EXIT_FAILED
+    keys = replay_table.chosen(fleet, args.device, where)
+    if args.json:
+        document = fleet.snapshot()
+        document["devices"] = {str(key): document["devices"][str(key)] for key in keys}
+        if fleet.trace is not None:
+            document["trace"] = [entry.to_json() for entry in fleet.trace]
+        print_json(document)
+    else:
+        colour = replay_table.use_colour(args.color, sys.stdout.isatty())
+        if fleet.trace is not None:
+            for entry in fleet.trace:
+                print(render.trace_line(entry))
+            print()
+        width = shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80
+        print(replay_table.replay_text(fleet, keys, max(width, 80), colour))
+    failed = fleet.outcomes[INCONSISTENT] or fleet.outcomes[INVALID]
+    if args.strict and failed:
+        _say_what_failed(args)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _say_what_failed(args: argparse.Namespace) -> None:
+    """--strict: name the events that failed on stderr, where and why. The replay runs again
+    with a trace, so that replays that pass pay nothing for it."""
+    fleet, _ = _replayed(args, strict=True, trace=True, progress=False)
+    failed = [e for e in fleet.trace or [] if e.outcome in (INCONSISTENT, INVALID)]
+    for entry in failed[:20]:
+        print(f"devicesim replay: {render.failure_line(entry)}", file=sys.stderr)
+    if len(failed) > 20:
+        print(f"... and {len(failed) - 20} more", file=sys.stderr)
+
+
+def cmd_why(args: argparse.Namespace) -> int:
+    """Replay event files and say why one device is in the state it is."""
+    fleet, replay = _replayed(args, strict=False, trace=True)
+    key = device_key(args.device, fleet, replay.events)
+    if key is None:
+        known = [str(k) for k in fleet.endpoints()]
+        print(
+            f"devicesim why: no device {args.device!r} in the events{suggest(args.device, known)}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    found = fleet.why(key)
+    if args.json:
+        print_json(render.why_json(fleet, key, found))
+    else:
+        print(render.why_text(fleet, key, found))
+    return EXIT_OK
+
+
+def device_key(given: str, fleet: Fleet, events: Sequence[Event]) -> Hashable | None:
+    """The fleet's key for a device named on the command line: an endpoint id, or
+    ``sim:<id>`` (a SIM seen alone, or the last endpoint the SIM was seen in)."""
+    text = given.strip()
+    if text.isdigit() and int(text) in fleet:
+        return int(text)
+    if text.startswith("sim:") and text[4:].isdigit():
+        if text in fleet:
+            return text
+        sim_id = int(text[4:])
+        holders = [e.endpoint for e in events if e.sim == sim_id and e.endpoint is not None]
+        return holders[-1] if holders else None
+    return None
+
+
+def _starting_options(parser: argparse.ArgumentParser) -> None:
+    """What a replay starts from: ``--initial`` and ``--assume``."""
+    parser.add_argument("--initial", metavar="FILE", help="initial state (YAML or JSON)")
+    parser.add_argument(
+        "--assume",
+        choices=ASSUMPTIONS,
+        default=EVIDENCE,
+        help="how a device first seen starts: its machines assumed until events show them "
+        "(evidence, the default) or in service",
+    )
+
+
+def add_replay_commands(commands: Any) -> None:
+    """Add ``replay`` and ``why`` to the subcommands of the command line."""
+    replay = commands.add_parser("replay", help="replay event files (JSON, JSON array, JSON Lines)")
+    replay.add_argument("paths", nargs="+", metavar="PATH", help="event files; - reads stdin")
+    replay.add_argument(
+        "--strict", action="store_true", help="exit 1 on inconsistent or invalid events"
+    )
+    replay.add_argument("--json", action="store_true", help="print one JSON document")
+    replay.add_argument("--trace", action="store_true", help="also report every event and change")
+    replay.add_argument(
+        "--device", action="append", default=[], metavar="ID", help="show this device (repeatable)"
+    )
+    replay.add_argument(
+        "--where", action="append", default=[], metavar="NAME=STATE",
+        help="show devices whose machine or view has this state (repeatable), e.g. pdp=Connected",
+    )  # fmt: skip
+    replay.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto",
+        help="colour the text output (auto: on a terminal, unless NO_COLOR is set)",
+    )  # fmt: skip
+    _starting_options(replay)
+    replay.set_defaults(run=cmd_replay)
+    why = commands.add_parser("why", help="replay event files and say why a device is as it is")
+    why.add_argument("device", metavar="ENDPOINT", help="endpoint id, or sim:<id>")
+    why.add_argument("paths", nargs="+", metavar="PATH", help="event files; - reads stdin")
+    why.add_argument("--json", action="store_true", help="print one JSON document")
+    _starting_options(why)
+    why.set_defaults(run=cmd_why)
