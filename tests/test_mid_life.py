@@ -17,7 +17,7 @@ from sim import Fleet
 from sim.cli.commands import main
 from sim.engine.machines import RUNNERS
 from sim.engine.rules import RULES
-from sim.events.catalogue import CATALOGUE, effect_of
+from sim.events.catalogue import effect_of
 from sim.testing import event_streams, histories
 
 EXAMPLES = sorted((DATA / "events").glob("[0-9]*.json"))
@@ -251,12 +251,3 @@ def test_evidence_only_shrinks_assumptions_and_never_breaks_a_rule(
                         RUNNERS[m].fire(getattr(state, m), t) == getattr(state, m)
                         for m, t in rule.effects
                     ), rule.name
-
-
-def test_catalogue_rows_need_no_hand_listed_evidence() -> None:
-    # What an event proves is derived from the tables and rules; the rows carry no such list.
-    assert all(
-        "proves" not in vars(effect)
-        for row in CATALOGUE.values()
-        for effect in row.effects.values()
-    )

@@ -142,7 +142,7 @@ class FleetStore:
                 seen = view_changes(state, before[member], step.state, context)
                 fanned.views.extend(DeviceView(key, *v) for v in seen)
                 if step.changes:
-                    updates[key] = device_code(step.state_id, code >> MEMBER_SHIFT)
+                    updates[key] = device_code(step.state_id, member)
                     fanned.changes.extend(DeviceChange(key, c) for c in step.changes)
                     fanned.moves.extend(step.moves)
                     fanned.checks.extend(step.checks)

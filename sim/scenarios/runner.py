@@ -227,20 +227,21 @@ class _Run:
             endpoint, self.fleet.state(endpoint), self.fleet.context(endpoint),
             self.scenario.organisation, self.trace,
         )  # fmt: skip
-        answer = explain(expectation.name, device, self._label)
+        steps = {id(entry): step for entry, step in zip(self.trace, self.step_of, strict=False)}
+        answer = explain(expectation.name, device, lambda entry: _by_step(entry, steps))
         found = [f"{answer.name} is {answer.value}: {answer.reason}"] if answer.reason else []
         return found + [", because ".join(link.text for link in chain) for chain in answer.chains]
-
-    def _label(self, entry: TraceEntry) -> str:
-        """An event as a scenario's failures name it: by its step."""
-        index = next(i for i, e in enumerate(self.trace) if e is entry)
-        step = self.step_of[index] if index < len(self.step_of) else 0
-        return f"step {step} ({entry.type_name})" if step else f"the set-up ({entry.type_name})"
 
     def finish(self) -> Result:
         for expectation in self.scenario.expect:
             self._check(expectation, None)
         return self.result
+
+
+def _by_step(entry: TraceEntry, steps: dict[int, int]) -> str:
+    """An event as a scenario's failures name it: by its step (0 is the set-up)."""
+    step = steps.get(id(entry), 0)
+    return f"step {step} ({entry.type_name})" if step else f"the set-up ({entry.type_name})"
 
 
 def _who(expectation: Expectation) -> str:
