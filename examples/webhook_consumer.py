@@ -35,6 +35,8 @@ class Row:
     policy_blocked: bool = False
     registrations: set[str] = field(default_factory=set)
     online: bool = False
+    #: Device offline (49) came: the Portal shows Offline until a registration or a session.
+    offline: bool = False
 
     def blocked(self) -> bool:
         return (
@@ -66,6 +68,8 @@ class DeviceTable:
         row = self.rows.setdefault(endpoint, Row())
         if type_id in SIM_STATUS and row.sim != "Deleted":
             row.sim = SIM_STATUS[type_id]
+        elif type_id == 69 and row.sim == "Activated":
+            row.sim = "Suspended"  # a SIM migrated to another workspace is suspended there
         elif type_id in ADMIN:
             setattr(row, ADMIN[type_id][0], ADMIN[type_id][1])
         else:
@@ -76,13 +80,19 @@ class DeviceTable:
 
     def _network(self, row: Row, type_id: int, event: dict[str, Any]) -> None:
         if type_id in (1, 2):
-            row.registrations.add("cs" if type_id == 1 else "ps")
+            detail = event.get("detail")
+            if not (isinstance(detail, dict) and detail.get("update_location_failure_reason")):
+                row.registrations.add("cs" if type_id == 1 else "ps")
+                row.offline = False
+        elif type_id == 49:
+            row.offline = True
         elif type_id in (15, 16, 68):
             lost = {15: {"cs"}, 16: {"ps"}, 68: {"cs", "ps"}}[type_id]
             row.registrations -= lost
             row.online = row.online and "ps" not in lost
         elif type_id == 3:
             row.online = True  # BUG: a refused request is a type 3 event too
+            row.offline = False
         elif type_id == 5 or (
             type_id == 0 and event["description"].startswith("Disconnecting data access")
         ):
@@ -95,4 +105,4 @@ class DeviceTable:
             return "Blocked"
         if row.online:
             return "Online"
-        return "Attached" if row.registrations else "Offline"
+        return "Attached" if row.registrations and not row.offline else "Offline"

@@ -2,4 +2,4 @@
 
 from statemachines._quota import quota_table
 
-TABLE = quota_table("data_quota")
+TABLE = quota_table("data_quota", refills=True)

@@ -2,8 +2,10 @@
 
 Issued SIMs are activated (8) or put into Factory Test (45); Factory Test SIMs activate when
 their test volume is reached; Activated and Suspended alternate (9 / 8); only emnify staff move
-a SIM back to Issued (44); Deleted (10) is final. Registration (48) and migration (69) keep the
-status. A status event reporting the state the SIM is already in is a valid no-op.
+a SIM back to Issued (44); Deleted (10) is final, for assignment and activation too.
+Registration (48) keeps the status; migration to another workspace (69) suspends an Activated
+SIM and keeps any other status. A status event reporting the state the SIM is already in is a
+valid no-op.
 """
 
 from statemachines.table import MachineTable, validate
@@ -32,7 +34,8 @@ TABLE: MachineTable = validate(
             {"trigger": "issue", "source": [ACTIVATED, SUSPENDED, FACTORY_TEST], "dest": ISSUED},
             {"trigger": "issue", "source": ISSUED, "dest": None},
             {"trigger": "register", "source": ISSUED, "dest": None},
-            {"trigger": "migrate", "source": LIVE, "dest": None},
+            {"trigger": "migrate", "source": ACTIVATED, "dest": SUSPENDED},
+            {"trigger": "migrate", "source": [ISSUED, SUSPENDED, FACTORY_TEST], "dest": None},
             {"trigger": "delete", "source": LIVE, "dest": DELETED},
         ],
     }

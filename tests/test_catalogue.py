@@ -32,6 +32,14 @@ RENAMED = {12: "Organisation blocked", 45: "SIM factory test"}
 @pytest.mark.parametrize("type_id", sorted(SEED_ROWS))
 def test_every_seed_type_is_catalogued_under_its_name(type_id: int) -> None:
     assert CATALOGUE[type_id].name == RENAMED.get(type_id, SEED_ROWS[type_id])
+    found = lookup(SEED_ROWS[type_id])  # the seed's own name is accepted too
+    assert found is not None and found.id == type_id
+
+
+def test_an_exact_name_wins_over_a_keyword() -> None:
+    for name, type_id in [("SIM factory", 45), ("SIM issued", 44), ("Organization blocked", 12)]:
+        found = lookup(name)
+        assert found is not None and found.id == type_id
 
 
 def test_every_domain_type_is_catalogued() -> None:

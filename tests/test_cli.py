@@ -29,6 +29,7 @@ DEVICE_KEYS = {
     "data_service",
     "sms_service",
 }
+ATTRIBUTE_KEYS = {"data_quota_action", "portal_offline", "imei_locked"}
 
 
 def test_events_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
@@ -77,7 +78,7 @@ def test_replay_json_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert (code, err) == (0, "")
     document = json.loads(out)
     assert set(document) == {"devices", "organisations", "outcomes", "reused_ids", "synthesised"}
-    assert set(document["devices"][str(ENDPOINT)]) == DEVICE_KEYS | {"assumed"}
+    assert set(document["devices"][str(ENDPOINT)]) == DEVICE_KEYS | ATTRIBUTE_KEYS | {"assumed"}
     # The organisation block forced pdp and network; what no event showed stays assumed.
     assert document["devices"][str(ENDPOINT)]["assumed"] == ["data_quota", "sms_quota"]
     assert document["devices"][str(ENDPOINT)]["connectivity"] == "Blocked"

@@ -25,8 +25,8 @@ DOMAIN_STATES = {
     "data_quota_management": ["Disabled", "Enabled"],
     "sms_quota_management": ["Disabled", "Enabled"],
 }
-#: Triggers no event fires: the platform unblocks with no event of its own.
-SET_ONLY = {("policy", "unblock"), ("organisation", "unblock")}
+#: Triggers no event fires: the platform unblocks and refills with no event of its own.
+SET_ONLY = {("policy", "unblock"), ("organisation", "unblock"), ("data_quota", "refill")}
 
 
 @pytest.mark.parametrize("machine", sorted(DOMAIN_STATES))

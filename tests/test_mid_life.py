@@ -78,8 +78,8 @@ def test_the_accepted_sessions_among_the_examples_end_connected_and_online() -> 
             id="SMS quota used up",
         ),
         pytest.param(
-            [51], {"sim_assignment": "Assigned"},
-            ["sim", "endpoint", "policy", "network", "pdp", "data_quota", "sms_quota"],
+            [51], {"sim_assignment": "Assigned"},  # and the SIM was not deleted
+            ["endpoint", "policy", "network", "pdp", "data_quota", "sms_quota"],
             id="SIM assigned",
         ),
         pytest.param(

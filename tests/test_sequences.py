@@ -71,7 +71,23 @@ def test_quota_used_up_with_block_exhausts_and_disconnects() -> None:
     assert fleet.apply(clock.event(5)).outcome == "unchanged"
     refused = fleet.apply(clock.event(3, "rejected:quota_exhausted"))
     assert (refused.outcome, refused.warnings) == ("rejected", ())  # the model agrees
-    assert fleet.apply(clock.event(3, "accepted")).outcome == "inconsistent"
+    assert fleet.preview(ENDPOINT, (3, "accepted")).outcome == "applied"  # a silent refill
+
+
+def test_a_session_after_quota_used_up_proves_a_refill_where_silent_changes_are_allowed() -> None:
+    state = {"network": "Combined Attached", "data_quota": "Exhausted"}
+    strict = fleet_with(state, profile={"data_quota_management": "Enabled"}, lenient=False)
+    assert strict.apply(Clock().event(3, "accepted")).outcome == "inconsistent"
+    fleet = fleet_with(state, profile={"data_quota_management": "Enabled"})
+    opened = fleet.apply(Clock().event(3, "accepted"))
+    assert opened.outcome == "applied" and opened.warnings == ()
+    refill, session = (c.change for c in opened.changes)
+    assert (refill.machine, refill.source, refill.dest, refill.inferred) == (
+        "data_quota", "Exhausted", "Active", True,
+    )  # fmt: skip
+    assert refill.trigger == "refill" and "auto-refill" in refill.reason
+    assert ("data_quota", "Exhausted", "refill") in opened.moves
+    assert (session.machine, session.dest) == ("pdp", "Connected")
 
 
 def test_quota_used_up_with_throttle_keeps_data_service_throttled() -> None:
@@ -125,8 +141,27 @@ def test_organisation_blocked_reaches_every_device_and_newcomers() -> None:
         (ENDPOINT, "pdp", "Disconnected"),
         (ENDPOINT, "network", "Detached"),
     }
-    assert fleet.apply(clock.event(1, endpoint=2002)).outcome == "inconsistent"
+    assert fleet.apply(clock.event(42, endpoint=2002)).outcome == "unchanged"
     assert fleet.device(2002)["connectivity"] == "Blocked"
+
+
+def test_a_registration_of_a_blocked_organisation_proves_it_unblocked() -> None:
+    fleet, clock = fleet_with({"network": "Combined Attached"}), Clock()
+    fleet.apply(clock.event(12, endpoint=None))
+    registered = fleet.apply(clock.event(2, endpoint=2002))
+    assert registered.outcome == "applied" and registered.warnings == ()
+    unblock = registered.changes[0]
+    assert (unblock.endpoint, unblock.change.machine, unblock.change.dest) == (
+        None, "organisation", "Active",
+    )  # fmt: skip
+    assert unblock.change.inferred and "cost limit" in unblock.change.reason
+    assert fleet.organisations[ORGANISATION].organisation == "Active"
+    assert fleet.device(2002)["connectivity"] == "Attached"
+    assert fleet.device(ENDPOINT)["connectivity"] == "Offline"  # detached by the block
+    strict = fleet_with({"network": "Combined Attached"}, lenient=False)
+    strict.apply(clock.event(12, endpoint=None))
+    assert strict.apply(clock.event(2, endpoint=2002)).outcome == "inconsistent"
+    assert strict.organisations[ORGANISATION].organisation == "Blocked"
 
 
 def test_data_quota_enabled_cuts_devices_of_the_profile_without_quota() -> None:

@@ -12,7 +12,7 @@ from sim.engine.fleet import Fleet
 from sim.engine.machines import RUNNERS
 from sim.engine.rules import PRECONDITIONS, rules_reading
 from sim.engine.trace import TraceEntry, format_time
-from sim.engine.vocabulary import MACHINES, VIEWS
+from sim.engine.vocabulary import MACHINES, VIEWS, attribute_text
 from sim.engine.why import Answer
 from sim.events.catalogue import CATALOGUE, REFUSAL_BY_CODE, Effect, EventType
 
@@ -76,7 +76,7 @@ def _effect(name: str, effect: Effect) -> list[str]:
         lines.append(f"{indent}outcome: rejected (the platform refused the request)")
     for machine, trigger in effect.triggers:
         lines += _moves(machine, trigger, indent)
-    lines += [f"{indent}sets {attribute} = {value}" for attribute, value in effect.sets]
+    lines += [f"{indent}sets {a} = {attribute_text(value)}" for a, value in effect.sets]
     if not effect.triggers and not effect.sets and not effect.rejected:
         lines.append(f"{indent}no state changes: recorded in the organisation's audit trail")
     return lines
@@ -116,9 +116,12 @@ def trace_line(entry: TraceEntry) -> str:
     """One event of a trace on one line, its changes and warnings indented below it."""
     who = f" endpoint {entry.endpoint}" if entry.endpoint is not None else ""
     tag = " (synthesised)" if entry.synthesised else ""
+    flagged = [entry.severity] if entry.severity not in ("", "Info") else []
+    flagged += ["alert"] if entry.alert else []
+    marks = f"  [{', '.join(flagged)}]" if flagged else ""
     lines = [
         f"{format_time(entry.time) or '-'}  #{entry.id if entry.id is not None else '-'}  "
-        f"{entry.type_id} {entry.type_name}{tag}{who}: {entry.outcome}"
+        f"{entry.type_id} {entry.type_name}{tag}{who}: {entry.outcome}{marks}"
     ]
     for item in entry.changes:
         change = item.change
@@ -168,10 +171,15 @@ def coverage_table(report: dict[str, Any]) -> str:
         ("total", percent(total["states"]), percent(total["transitions"]), percent(total["rules"]))
     )
     lines = [table(("machine", "states", "transitions", "rules"), rows)]
+    attributes = report["attributes"].items()
+    lines.append("attributes: " + ", ".join(f"{name} {percent(part)}" for name, part in attributes))
     for name, machine in report["machines"].items():
         for part in ("states", "transitions", "rules"):
             if machine[part]["missed"]:
                 lines.append(f"missed {name} {part}: " + ", ".join(machine[part]["missed"]))
+    for name, part in attributes:
+        if part["missed"]:
+            lines.append(f"missed {name} values: " + ", ".join(part["missed"]))
     return "\n".join(lines)
 
 

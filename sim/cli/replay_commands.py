@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from sim.cli import render, replay_table
+from sim.cli.trace_filter import chosen_entries, parse_trace_where
 from sim.engine.fleet import Fleet
 from sim.engine.outcomes import INCONSISTENT, INVALID
 from sim.engine.store import ASSUMPTIONS, EVIDENCE
@@ -36,7 +37,7 @@ def _replayed(
 ) -> tuple[Fleet, Replay]:
     """Replay the files of ``replay`` and ``why``; unreadable events are named on stderr."""
     initial = load_initial(args.initial) if args.initial else None
-    fleet = Fleet(initial, lenient=not strict, trace=trace, assume=args.assume)
+    fleet = Fleet(initial, lenient=not strict, trace=trace, assume=args.assume, silent_changes=True)
     replay = read_all(args.paths, strict=strict, progress=progress)
     if progress:
         for message in replay.invalid[:20]:
@@ -50,8 +51,9 @@ def _replayed(
 def cmd_replay(args: argparse.Namespace) -> int:
     """Replay event files and print the final states and outcome counts."""
     where = replay_table.parse_where(args.where)
+    trace_where = parse_trace_where(args.trace_where)
     try:
-        fleet, _ = _replayed(args, strict=args.strict, trace=args.trace)
+        fleet, _ = _replayed(args, strict=args.strict, trace=args.trace or bool(trace_where))
     except StrictReplayError as stop:
         print(
             f"devicesim replay: {stop} (--strict stops at the first invalid event)", file=sys.stderr
@@ -62,12 +64,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
         document = fleet.snapshot()
         document["devices"] = {str(key): document["devices"][str(key)] for key in keys}
         if fleet.trace is not None:
-            document["trace"] = [entry.to_json() for entry in fleet.trace]
+            entries = chosen_entries(fleet.trace, trace_where)
+            document["trace"] = [entry.to_json() for entry in entries]
         print_json(document)
     else:
         colour = replay_table.use_colour(args.color, sys.stdout.isatty())
         if fleet.trace is not None:
-            for entry in fleet.trace:
+            for entry in chosen_entries(fleet.trace, trace_where):
                 print(render.trace_line(entry))
             print()
         width = shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 80
@@ -145,6 +148,12 @@ def add_replay_commands(commands: Any) -> None:
     )
     replay.add_argument("--json", action="store_true", help="print one JSON document")
     replay.add_argument("--trace", action="store_true", help="also report every event and change")
+    replay.add_argument(
+        "--trace-where", action="append", default=[], metavar="FIELD=VALUE",
+        help="report only trace entries with this field (repeatable; implies --trace): "
+        "type, severity, alert, outcome, endpoint, organisation, refusal or synthesised, "
+        "e.g. alert=true, type=19, severity=Warn",
+    )  # fmt: skip
     replay.add_argument(
         "--device", action="append", default=[], metavar="ID", help="show this device (repeatable)"
     )

@@ -78,7 +78,7 @@ def chosen(
         key
         for key in keys
         if (not named or str(key) in named)
-        and all(fleet.device(key)[name] == value for name, value in where)
+        and all(fleet.value(key, name) == value for name, value in where)
     ]
 
 

@@ -17,7 +17,7 @@ from sim.engine.machines import RUNNERS
 from sim.engine.rules import PRECONDITIONS, RULES
 from sim.engine.state import DeviceState
 from sim.engine.trace import TraceEntry
-from sim.engine.vocabulary import MACHINES
+from sim.engine.vocabulary import DEVICE_NAMES, MACHINES, STATE_ATTRIBUTES, attribute_text
 from sim.scenarios.runner import Result
 
 Transition = tuple[str, str]  # (source state, trigger)
@@ -49,19 +49,26 @@ class Coverage:
     states: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     transitions: dict[str, set[Transition]] = field(default_factory=lambda: defaultdict(set))
     rules: set[str] = field(default_factory=set)
+    #: The values the device attributes people read took (``STATE_ATTRIBUTES``).
+    attributes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def add_trace(self, entries: Iterable[TraceEntry]) -> None:
-        """Count the transitions, rules and states of trace entries."""
+        """Count the transitions, rules, states and attribute values of trace entries."""
         for entry in entries:
             for machine, source, trigger in entry.moves:
                 self.transitions[machine].add((source, trigger))
                 self.states[machine] |= {source, _DESTS[machine][(source, trigger)]}
             self.rules.update(entry.checks)
+            for item in entry.changes:
+                if item.change.machine in STATE_ATTRIBUTES:
+                    self.attributes[item.change.machine] |= {item.change.source, item.change.dest}
 
     def add_device(self, state: DeviceState) -> None:
-        """Count the states a device started in."""
+        """Count the states and attribute values a device started in."""
         for machine in MACHINES:
             self.states[machine].add(getattr(state, machine))
+        for name in STATE_ATTRIBUTES:
+            self.attributes[name].add(attribute_text(getattr(state, name)))
 
     def add_state(self, machine: str, state: str) -> None:
         """Count one state of an organisation-level machine."""
@@ -82,7 +89,10 @@ class Coverage:
             for part in ("states", "transitions", "rules")
         }
         total["rules"]["missed"] = [r for r in ALL_RULES if r not in self.rules]
-        return {"machines": machines, "total": total}
+        attributes = {
+            name: _part(DEVICE_NAMES[name], self.attributes[name], str) for name in STATE_ATTRIBUTES
+        }
+        return {"machines": machines, "total": total, "attributes": attributes}
 
     def _machine(self, name: str) -> dict[str, Any]:
         runner = RUNNERS[name]

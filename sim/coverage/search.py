@@ -92,7 +92,7 @@ _OTHER_ACTIONS = [*(Action(t) for t in _CONTEXT_EVENTS), *_SET_ACTIONS]
 
 
 def _stepper() -> Stepper:
-    return Stepper.shared(follow=False)
+    return Stepper.shared(follow=False, silent=False)
 
 
 def apply(node: Node, action: Action) -> Outcome | None:

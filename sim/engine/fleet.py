@@ -10,14 +10,14 @@ devices they reach.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 from sim.engine.clock import Clock
+from sim.engine.fleet_queries import FleetQueries
 from sim.engine.initial import InitialState
 from sim.engine.organisation_events import OrganisationEvents
-from sim.engine.organisation_state import OrganisationState
-from sim.engine.outcomes import DUPLICATE, INVALID, UNKNOWN
+from sim.engine.outcomes import DUPLICATE, INCONSISTENT, INVALID, UNKNOWN
 from sim.engine.packing import (
     CONTEXT_SHIFT,
     MEMBER_SHIFT,
@@ -25,20 +25,17 @@ from sim.engine.packing import (
     STATE_SHIFT,
     device_code,
 )
-from sim.engine.state import Context, DeviceState
 from sim.engine.step import StepResult
-from sim.engine.store import IN_SERVICE, FleetStore
+from sim.engine.store import IN_SERVICE, FanOut, FleetStore
 from sim.engine.timers import Timers
-from sim.engine.trace import DeviceChange, DeviceView, Ledger, TraceEntry, entry_for
-from sim.engine.why import Answer, answers
-from sim.engine.why import Device as WhyDevice
+from sim.engine.trace import DeviceView, Ledger, TraceEntry, entry_for
 from sim.errors import EventFormatError
-from sim.events.catalogue import CATALOGUE, DEVICE_KINDS, RECHECK_KIND, TIMERS, Kind
+from sim.events.catalogue import CATALOGUE, DEVICE_KINDS, RECHECK_KIND, TIMERS
 from sim.events.event import Event
 from sim.events.parse import parse_event
 
 
-class Fleet:
+class Fleet(FleetQueries):
     """Devices keyed by endpoint id, with their organisations, a virtual clock and a trace.
 
     ``lenient`` follows impossible events to the state they report (with a warning) instead of
@@ -47,6 +44,9 @@ class Fleet:
     seen in the events starts: ``"in-service"`` (the default here, for streams that start a
     device's life) or ``"evidence"`` (every machine assumed until an event shows it: for logs
     that start in the middle of devices' lives, the default of ``sim.replay``).
+    ``silent_changes`` lets an event prove a change the platform makes without one (a policy
+    or organisation unblocked, a quota refilled: domain.md rule 11) instead of being
+    inconsistent; it follows ``lenient`` unless given (``sim.replay`` always allows them).
     """
 
     def __init__(
@@ -57,8 +57,11 @@ class Fleet:
         trace: bool = False,
         memo: bool = True,
         assume: str = IN_SERVICE,
+        silent_changes: bool | None = None,
     ) -> None:
-        self.store = FleetStore(initial, lenient=lenient, memo=memo, assume=assume)
+        silent = lenient if silent_changes is None else silent_changes
+        self.store = FleetStore(initial, lenient=lenient, memo=memo, assume=assume, silent=silent)
+        self._silent = silent
         self.clock = Clock()
         self.ledger = Ledger([] if trace else None)
         self.timers = Timers(self.store, self.ledger, self.clock)
@@ -70,86 +73,12 @@ class Fleet:
         self._devices = self.store.devices
         self._member_org = self.store.member_org
         self._member_context = self.store.member_context
+        self._loose_sims = self.store.loose_sims
         self._memo = self.store.stepper.memo
         self._compute = self.store.stepper.compute
         self._outcomes = self.ledger.outcomes
         self._set_timers = self.timers.set_from
         self._advance_clock = self.timers.advance
-
-    # What users read.
-    @property
-    def initial(self) -> InitialState:
-        """What the fleet started from."""
-        return self.store.initial
-
-    @property
-    def organisations(self) -> dict[int | None, OrganisationState]:
-        """Organisations by id (None for events that name none)."""
-        return self.store.organisations
-
-    @property
-    def outcomes(self) -> dict[str, int]:
-        """How many events had each outcome."""
-        return self.ledger.outcomes
-
-    @property
-    def synthesised(self) -> dict[int, int]:
-        """How many events of each type the virtual clock synthesised."""
-        return self.ledger.synthesised
-
-    @property
-    def trace(self) -> list[TraceEntry] | None:
-        """One entry per event applied (None unless built with ``trace=True``)."""
-        return self.ledger.entries
-
-    def endpoints(self) -> Iterator[Hashable]:
-        """Every device key seen or set up, in first-seen order."""
-        return self.store.endpoints()
-
-    def __len__(self) -> int:
-        return len(self.store.devices)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.store.devices
-
-    def state(self, key: Hashable) -> DeviceState:
-        """The raw state of a device (KeyError if never seen)."""
-        return self.store.state(key)
-
-    def context(self, key: Hashable) -> Context:
-        """What a device reads from its organisation and service profile."""
-        return self.store.context(key)
-
-    def device(self, key: Hashable) -> dict[str, str]:
-        """Every machine state and derived view of a device, by name."""
-        return self.store.device(key)
-
-    def assumed(self, key: Hashable) -> list[str]:
-        """The device's machines no event has shown yet (their values are assumptions)."""
-        return self.store.assumed(key)
-
-    def value(self, key: Hashable, name: str) -> str:
-        """One machine, view or attribute of a device, by the name scenarios use."""
-        return self.store.value(key, name)
-
-    def why(self, key: Hashable) -> list[Answer]:
-        """Why the device is as it is: for every view that is not the healthy default and every
-        machine in a state people ask about, the chain of causes back to the events
-        (``sim.engine.why``). Needs ``trace=True``; KeyError for an unknown device."""
-        if self.ledger.entries is None:
-            raise ValueError("Fleet.why reads the trace: build the fleet with trace=True")
-        store = self.store
-        device = (key, store.state(key), store.context(key), store.organisation_of(key))
-        return answers(WhyDevice(*device, self.ledger.entries))
-
-    def preview(self, key: Hashable, kind: Kind) -> StepResult:
-        """What applying an event of ``kind`` to this device would do, without doing it."""
-        return self.store.preview(key, kind)
-
-    def snapshot(self) -> dict[str, Any]:
-        """The JSON document ``devicesim replay --json`` prints (without the trace): devices
-        and organisations in ascending id order, then the counts."""
-        return {**self.store.to_json(), **self.ledger.to_json()}
 
     # What users do.
     def apply(self, event: Event | Mapping[str, Any]) -> TraceEntry:
@@ -213,15 +142,12 @@ class Fleet:
     # The hot path.
     def _apply(self, event: Event, record: bool) -> TraceEntry | None:
         # One unpack instead of a property lookup per field; store containers read directly.
-        event_id, time, type_id, _, organisation, endpoint, sim, _, _, kind_id, _, _, _ = event
+        event_id, time, type_id, _, organisation, endpoint, sim, _, _, kind_id, _, _, _, _ = event
         seen = self._seen
         mark = hash((type_id, endpoint, sim, time)) & 0xFF
         found = seen.get(event_id)
         if found is not None:
-            if found == mark:
-                self._outcomes[DUPLICATE] += 1
-                return entry_for(event, None, DUPLICATE) if record else None
-            return self._reused(event, record)
+            return self._repeated(event, found == mark, record)
         seen[event_id] = mark
         clock = self.clock
         if time > clock.time:
@@ -231,20 +157,21 @@ class Fleet:
                 clock.time = time
         if kind_id not in DEVICE_KINDS:
             return self._apply_other(event, record)
-        key: Hashable = (
-            endpoint if endpoint is not None else f"sim:{sim}" if sim is not None else None
-        )
+        key: Hashable = endpoint if endpoint is not None else self.store.sim_key(sim)
         if key is None:
             why = "no endpoint or SIM in the event"
-            return self.organisation_events.audit(event, CATALOGUE[event.type_id], record, why)
+            return self.organisation_events.audit(event, CATALOGUE[type_id], record, why)
         devices = self._devices
         code = devices.get(key)
         if code is None:
-            code = self.store.new_device(key, organisation)
+            code = self.store.new_device(key, organisation, sim)
+        before: FanOut | None = None
         member = code >> MEMBER_SHIFT
-        moved: StepResult | None = None
-        if organisation != self._member_org[member] and organisation is not None:
-            code, moved = self._move(code, organisation)
+        if (organisation != self._member_org[member] and organisation is not None) or (
+            self._loose_sims and sim in self._loose_sims and endpoint is not None
+        ):
+            before = self._before(event, key)
+            code = devices[key]
             member = code >> MEMBER_SHIFT
         step_key = (
             (code & STATE_MASK) << STATE_SHIFT
@@ -252,15 +179,22 @@ class Fleet:
             | kind_id
         )
         step = self._memo.get(step_key) or self._compute(step_key)
+        if step.outcome == INCONSISTENT and self._silent:
+            step, before = self._unblocked(key, kind_id, step, before)
+            member = devices[key] >> MEMBER_SHIFT
         devices[key] = step.state_id | (member << MEMBER_SHIFT)
         self._outcomes[step.outcome] += 1
         if kind_id in TIMERS:
             self._set_timers(key, event, TIMERS[kind_id])
-        return self._device_entry(event, key, step, moved) if record else None
+        return self._device_entry(event, key, step, before) if record else None
 
-    def _reused(self, event: Event, record: bool) -> TraceEntry | None:
-        """An id seen before on another event (documentation samples reuse ids): applied like
-        any event, counted, and said in a warning."""
+    def _repeated(self, event: Event, same: bool, record: bool) -> TraceEntry | None:
+        """An id seen before: a duplicate when it comes with the ``same`` fingerprint (type,
+        device, time), else a reused id (documentation samples reuse ids), applied like any
+        event, counted, and said in a warning."""
+        if same:
+            self._outcomes[DUPLICATE] += 1
+            return entry_for(event, None, DUPLICATE) if record else None
         self.ledger.reused_ids += 1
         del self._seen[event.id]
         entry = self._apply(event, record)
@@ -270,26 +204,44 @@ class Fleet:
         return entry._replace(warnings=(*entry.warnings, warning))
 
     def _device_entry(
-        self, event: Event, key: Hashable, step: StepResult, moved: StepResult | None
+        self, event: Event, key: Hashable, step: StepResult, before: FanOut | None
     ) -> TraceEntry:
         entry = entry_for(event, key, step.outcome, step)
-        if moved is None or not moved.changes:
+        if before is None or not (before.changes or before.views):
             return entry
         return entry._replace(
-            changes=tuple(DeviceChange(key, c) for c in moved.changes) + entry.changes,
-            moves=moved.moves + entry.moves,
-            checks=moved.checks + entry.checks,
-            views=tuple(DeviceView(key, *v) for v in moved.views) + entry.views,
+            changes=(*before.changes, *entry.changes),
+            moves=(*before.moves, *entry.moves),
+            checks=(*before.checks, *entry.checks),
+            views=_merged((*before.views, *entry.views)),
         )
 
-    def _move(self, code: int, organisation: int) -> tuple[int, StepResult]:
-        """A device whose event names another organisation moved there (an endpoint transfer):
-        its context changed, so the rules apply again before the event does, whatever the
-        event's outcome."""
+    def _before(self, event: Event, key: Hashable) -> FanOut | None:
+        """What happens to a device before its event: a loose SIM the event puts in the
+        endpoint hands over its state (``FleetStore.adopt_sim``); a device whose event names
+        another organisation moved there (an endpoint transfer), and its context changed, so
+        the rules apply again before the event does, whatever the event's outcome."""
         store = self.store
-        member = store.membership(organisation, store.members[code >> MEMBER_SHIFT][1])
-        recheck = store.step(device_code(code & STATE_MASK, member), RECHECK_KIND)
-        return device_code(recheck.state_id, member), recheck
+        before = None
+        if event.sim in store.loose_sims and event.endpoint is not None:
+            before = store.adopt_sim(key, event.sim)
+        code = store.devices[key]
+        if event.organisation is not None and event.organisation != store.organisation_of(key):
+            member = store.membership(event.organisation, store.members[code >> MEMBER_SHIFT][1])
+            recheck = store.step(device_code(code & STATE_MASK, member), RECHECK_KIND)
+            store.devices[key] = device_code(recheck.state_id, member)
+            before = _joined(before, FanOut.of_step(key, recheck))
+        return before
+
+    def _unblocked(
+        self, key: Hashable, kind_id: int, step: StepResult, before: FanOut | None
+    ) -> tuple[StepResult, FanOut | None]:
+        """An event impossible only because its organisation is Blocked proves the
+        organisation unblocked (domain.md rule 11): unblock it, then apply the event."""
+        proven = self.organisation_events.prove_unblocked(key, kind_id)
+        if proven is None:
+            return step, before
+        return self.store.step(self._devices[key], kind_id), _joined(before, proven)
 
     def _apply_other(self, event: Event, record: bool) -> TraceEntry | None:
         etype = CATALOGUE.get(event.type_id)
@@ -298,3 +250,25 @@ class Fleet:
             self.store.organisation(event.organisation).audit[f"unknown type {event.type_id}"] += 1
             return entry_for(event, None, UNKNOWN) if record else None
         return self.organisation_events.apply(event, etype, record)
+
+
+def _merged(views: tuple[DeviceView, ...]) -> tuple[DeviceView, ...]:
+    """One change per device and view: what was done before the event and by the event is
+    one change to a customer (Blocked -> Offline -> Attached reads Blocked -> Attached)."""
+    found: dict[tuple[Hashable, str], DeviceView] = {}
+    for view in views:
+        first = found.get((view.endpoint, view.view), view)
+        found[(view.endpoint, view.view)] = first._replace(dest=view.dest)
+    return tuple(v for v in found.values() if v.source != v.dest)
+
+
+def _joined(first: FanOut | None, second: FanOut) -> FanOut:
+    """Two things done to a device before its event, in order."""
+    if first is None:
+        return second
+    return FanOut(
+        first.changes + second.changes,
+        first.moves + second.moves,
+        first.checks + second.checks,
+        first.views + second.views,
+    )

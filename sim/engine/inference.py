@@ -30,7 +30,7 @@ from itertools import combinations, product
 from typing import NamedTuple
 
 from sim.engine.machines import RUNNERS
-from sim.engine.rules import RULES, Rule, preconditions_for
+from sim.engine.rules import RULES, SILENT_CHANGES, Rule, preconditions_for
 from sim.engine.state import Context, DeviceState, replaced, with_values
 from sim.engine.views import MODELLED_REFUSALS, refusal_reason
 from sim.engine.vocabulary import MACHINES
@@ -50,6 +50,8 @@ class Inferred(NamedTuple):
     proven: str
     #: What made it so, in words.
     reason: str
+    #: The trigger of a change the platform made silently (``rules.SILENT_CHANGES``).
+    trigger: str = ""
 
 
 class Evidence(NamedTuple):
@@ -206,6 +208,38 @@ def _reason(machine: str, triggers: list[tuple[str, str]], reasons: list[str]) -
     if trigger is not None:
         return f"the event ('{trigger}') starts from there"
     return "; ".join(reasons)
+
+
+def possible(state: DeviceState, context: Context, kind: Kind) -> bool:
+    """The event can happen in ``state``: its preconditions hold and its triggers can fire.
+    (A refusal is always possible: its reason proves things about assumed machines only.)"""
+    return not any(p.broken(state, context) for p in preconditions_for(kind)) and all(
+        RUNNERS[m].fire(getattr(state, m), t) is not None
+        for m, t in effect_of(kind).triggers
+        if m in MACHINES
+    )
+
+
+def silently_changed(state: DeviceState, context: Context, kind: Kind) -> Evidence:
+    """The fewest of the device's silent changes (domain.md rule 11: a policy unblocked, a
+    quota refilled) that make an impossible event possible; the event proves them."""
+    moves = {
+        change: moved
+        for change in SILENT_CHANGES
+        if change.machine in MACHINES
+        and (moved := RUNNERS[change.machine].fire(getattr(state, change.machine), change.trigger))
+        not in (None, getattr(state, change.machine))
+    }
+    for count in range(1, len(moves) + 1):
+        for chosen in combinations(moves, count):
+            candidate = with_values(state, {c.machine: moves[c] for c in chosen})
+            if possible(candidate, context, kind):
+                inferred = tuple(
+                    Inferred(c.machine, getattr(state, c.machine), moves[c], c.text, c.trigger)
+                    for c in chosen
+                )
+                return Evidence(candidate, inferred, ())
+    return Evidence(state, (), ())
 
 
 def forced(state: DeviceState, context: Context) -> set[str]:

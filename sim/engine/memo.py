@@ -25,11 +25,13 @@ class Stepper:
     """Steps devices stored as state ids, memoising ``reference_step``.
 
     ``follow`` is the lenient mode: follow an impossible event to the state it reports (never
-    out of a final state) instead of leaving the device as it was.
+    out of a final state) instead of leaving the device as it was. ``silent`` lets an event
+    prove a change the platform makes without one (a policy unblocked, a quota refilled).
     """
 
-    def __init__(self, *, follow: bool = True, memo: bool = True) -> None:
+    def __init__(self, *, follow: bool = True, silent: bool = False, memo: bool = True) -> None:
         self.follow = follow
+        self.silent = silent
         self.pool: Interner[DeviceState] = Interner(STATE_BITS, "device states")
         self._contexts: Interner[Context] = Interner(CONTEXT_BITS, "device contexts")
         #: Contexts by number (read on the hot path).
@@ -39,13 +41,13 @@ class Stepper:
         self._keep = memo
 
     @classmethod
-    def shared(cls, *, follow: bool) -> Stepper:
+    def shared(cls, *, follow: bool, silent: bool) -> Stepper:
         """The process-wide stepper of a mode: fleets built one after another (scenarios,
         generated tests) then reuse each other's memo instead of asking ``transitions`` again.
         Interning only ever appends, so sharing is safe within one thread."""
-        found = _SHARED.get(follow)
+        found = _SHARED.get((follow, silent))
         if found is None:
-            found = _SHARED[follow] = cls(follow=follow)
+            found = _SHARED[(follow, silent)] = cls(follow=follow, silent=silent)
         return found
 
     def context_id(self, context: Context) -> int:
@@ -62,7 +64,11 @@ class Stepper:
         state_id, context_id, kind_id = unpack_key(key)
         check_kind(kind_id)
         done = reference_step(
-            self.pool.values[state_id], self.contexts[context_id], KINDS[kind_id], self.follow
+            self.pool.values[state_id],
+            self.contexts[context_id],
+            KINDS[kind_id],
+            self.follow,
+            self.silent,
         )
         found = done._replace(state_id=self.pool.index(done.state))
         if self._keep:
@@ -76,4 +82,4 @@ class Stepper:
         _SHARED.clear()
 
 
-_SHARED: dict[bool, Stepper] = {}
+_SHARED: dict[tuple[bool, bool], Stepper] = {}

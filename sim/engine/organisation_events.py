@@ -14,7 +14,8 @@ from collections.abc import Hashable
 from sim.engine.clock import Clock
 from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import APPLIED, INCONSISTENT, RECORDED, UNCHANGED
-from sim.engine.packing import MEMBER_SHIFT, device_code
+from sim.engine.packing import MEMBER_SHIFT, STATE_MASK, device_code
+from sim.engine.rules import SILENT_CHANGES
 from sim.engine.step import Change, Move, force
 from sim.engine.store import FanOut, FleetStore
 from sim.engine.trace import DeviceChange, DeviceView, Ledger, TraceEntry, entry_for
@@ -82,6 +83,33 @@ class OrganisationEvents:
             slot = event.subject or "default"
             return slot, f"{machine}:{slot}"
         return machine, machine
+
+    def prove_unblocked(self, key: Hashable, kind_id: int) -> FanOut | None:
+        """The organisation unblocked silently (domain.md rule 11), when the device's event
+        is impossible with it Blocked and possible with it unblocked; None otherwise. The
+        devices of the organisation get the rules applied again."""
+        store = self.store
+        code = store.devices[key]
+        member = code >> MEMBER_SHIFT
+        context = store.stepper.contexts[store.member_context[member]]
+        change = next(c for c in SILENT_CHANGES if c.machine == "organisation")
+        active = RUNNERS["organisation"].fire(context.organisation, change.trigger)
+        if active in (None, context.organisation):
+            return None
+        trial_context = store.stepper.context_id(context._replace(organisation=active))
+        trial = store.stepper.step(code & STATE_MASK, trial_context, kind_id)
+        if trial.outcome == INCONSISTENT:
+            return None
+        org_id = store.member_org[member]
+        store.organisation(org_id).status["organisation"] = active
+        fanned = store.recheck(org_id, None)
+        unblock = Change(
+            "organisation", context.organisation, active, "event", change.text, change.trigger,
+            inferred=True,
+        )  # fmt: skip
+        fanned.changes.insert(0, DeviceChange(None, unblock))
+        fanned.moves.insert(0, ("organisation", context.organisation, change.trigger))
+        return fanned
 
     def audit(
         self, event: Event, etype: EventType, record: bool, why: str = ""

@@ -1,10 +1,11 @@
 """The cross-machine rules (domain.md section 4) in one declarative table.
 
-Two kinds of rule live here. ``RULES`` restore what must always hold after any event: a device
+Three kinds of rule live here. ``RULES`` restore what must always hold after any event: a device
 without network access is detached with no data session; a data session needs data service and
 a packet-switched registration. ``PRECONDITIONS`` say what an event needs in order to be
-possible at all; an event that breaks one is ``inconsistent``. Change a decision here and the
-whole simulator, its explanations and its coverage report follow.
+possible at all; an event that breaks one is ``inconsistent``. ``SILENT_CHANGES`` are the
+changes the platform makes without an event, which a later event can prove. Change a decision
+here and the whole simulator, its explanations and its coverage report follow.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sim.engine.state import Context, DeviceState
 from sim.engine.views import data_service, network_access_denial
 from sim.engine.vocabulary import DENIED
 from sim.events.catalogue import Kind, Trigger, effect_of
-from statemachines import network, pdp, sim_assignment
+from statemachines import network, pdp, sim, sim_assignment
 
 Check = Callable[[DeviceState, Context], "str | None"]
 
@@ -59,6 +60,10 @@ def _no_ps_registration(state: DeviceState, context: Context) -> str | None:
 
 def _assigned(state: DeviceState, context: Context) -> str | None:
     return "the SIM is still assigned" if state.sim_assignment == sim_assignment.ASSIGNED else None
+
+
+def _deleted(state: DeviceState, context: Context) -> str | None:
+    return "the SIM is Deleted" if state.sim == sim.DELETED else None
 
 
 _ACCESS = frozenset({"sim", "sim_assignment", "endpoint", "policy", "organisation"})
@@ -111,10 +116,47 @@ PRECONDITIONS: tuple[Precondition, ...] = (
         _no_ps_registration,
     ),
     Precondition(
+        "assign_needs_live_sim",
+        "a deleted SIM cannot be assigned to an endpoint",
+        frozenset({("sim_assignment", "assign")}),
+        _deleted,
+    ),
+    Precondition(
         "delete_needs_release",
         "a SIM still assigned to an endpoint cannot be deleted",
         frozenset({("sim", "delete")}),
         _assigned,
+    ),
+)
+
+
+class SilentChange(NamedTuple):
+    """A change the platform makes without an event (domain.md rule 11): the machine's
+    ``trigger`` fired, proven by a later event that needs its result."""
+
+    machine: str
+    trigger: str
+    text: str
+
+
+#: The silent changes, in the order a search tries them. The organisation's is made on the
+#: organisation (``sim.engine.fleet``); the device's in the step (``sim.engine.step``).
+SILENT_CHANGES: tuple[SilentChange, ...] = (
+    SilentChange(
+        "policy",
+        "unblock",
+        "the device's policies were changed, which unblocks it (no event reports that)",
+    ),
+    SilentChange(
+        "data_quota",
+        "refill",
+        "the used-up data quota was refilled (daily auto-refill; no event reports that)",
+    ),
+    SilentChange(
+        "organisation",
+        "unblock",
+        "the organisation was unblocked: cost limit raised or balance topped up (no event "
+        "reports that)",
     ),
 )
 

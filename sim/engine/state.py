@@ -1,10 +1,10 @@
 """Device state as plain data, and the context a device reads from its organisation.
 
-A device's state is one state name per machine plus three attributes (the data quota's action
-on exhaustion, and whether quota management was inferred from the events) and the machines
-still assumed (not yet shown by any event): plain, picklable,
-hashable data, so that steps can be memoised and states interned (``sim.engine.packing``).
-What a person sees of it (connectivity, data and SMS service) is ``sim.engine.views``'.
+A device's state is one state name per machine plus its attributes (the data quota's action
+on exhaustion, the Portal's presence, an enforced IMEI lock, and whether quota management was
+inferred from the events) and the machines still assumed (not yet shown by any event): plain,
+picklable, hashable data, so that steps can be memoised and states interned
+(``sim.engine.packing``). What a person sees of it (connectivity, data and SMS service) is ``sim.engine.views``'.
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ class DeviceState(NamedTuple):
     sms_quota: str = _quota.NONE
     #: Block or Throttle: what the platform does when the data quota is used up.
     data_quota_action: str = BLOCK
+    #: The Portal shows the device Offline: Device offline (49) came and no registration or
+    #: accepted session since (domain.md rule 10); the registration itself is unchanged.
+    portal_offline: bool = False
+    #: The platform refused a data session for the IMEI lock: the Portal shows the device
+    #: Blocked until a later accepted session (rule 12).
+    imei_locked: bool = False
     #: Quota management was inferred from a quota event (used only when the profile is unknown).
     data_quota_managed: bool = False
     sms_quota_managed: bool = False

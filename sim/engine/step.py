@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sim.engine.inference import Evidence, follow_event, forced, infer
+from sim.engine.inference import (
+    Evidence,
+    follow_event,
+    forced,
+    infer,
+    possible,
+    silently_changed,
+)
 from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import APPLIED, INCONSISTENT, RECORDED, REJECTED, UNCHANGED
-from sim.engine.rules import RULES, preconditions_for
+from sim.engine.rules import RULES, SILENT_CHANGES, preconditions_for
 from sim.engine.state import Context, DeviceState, replaced
 from sim.engine.views import ViewChange, data_service, view_changes
-from sim.engine.vocabulary import DENIED, UNKNOWN
+from sim.engine.vocabulary import DENIED, STATE_ATTRIBUTES, UNKNOWN, attribute_text
 from sim.events.catalogue import KINDS, RECHECK_KIND, REFUSAL_BY_CODE, Kind, effect_of
 from statemachines import service_profile as profile_machine
 
@@ -31,8 +38,6 @@ _MANAGEMENT = {
     "data_quota_managed": "data_quota_management",
     "sms_quota_managed": "sms_quota_management",
 }
-#: Attributes whose change is a change of the device (the inferences are notes, not changes).
-_STATE_ATTRIBUTES = ("data_quota_action",)
 
 
 class Change(NamedTuple):
@@ -109,12 +114,15 @@ def force(
     state: DeviceState, context: Context, machine: str, target: str
 ) -> tuple[DeviceState, list[Change]] | None:
     """Move one machine to ``target`` by the transition its table has for that, then apply
-    the rules; None when no transition leads there. For changes the platform reports with
-    no event (a policy unblocked, an organisation unblocked)."""
+    the rules; None when no transition leads there. For changes the platform makes with no
+    event (a policy unblocked, a quota refilled): their own trigger is preferred."""
     before = getattr(state, machine)
     if before == target:
         return state, []
-    trigger = RUNNERS[machine].trigger_to(before, target)
+    runner = RUNNERS[machine]
+    silent = (c.trigger for c in SILENT_CHANGES if c.machine == machine)
+    trigger = next((t for t in silent if runner.fire(before, t) == target), None)
+    trigger = trigger or runner.trigger_to(before, target)
     if trigger is None:
         return None
     after, rule_changes = apply_rules(replaced(state, machine, target), context)
@@ -149,8 +157,10 @@ class _Draft:
         if before == value:
             return
         self.state = replaced(self.state, attribute, value)
-        if attribute in _STATE_ATTRIBUTES:
-            self.changes.append(Change(attribute, str(before), str(value), "event"))
+        if attribute in STATE_ATTRIBUTES:
+            self.changes.append(
+                Change(attribute, attribute_text(before), attribute_text(value), "event")
+            )
             return
         management = _MANAGEMENT[attribute]
         if getattr(context, management) == UNKNOWN:
@@ -164,7 +174,7 @@ class _Draft:
 
 def _inferred_changes(evidence: Evidence) -> list[Change]:
     return [
-        Change(i.machine, i.assumed, i.proven, "event", i.reason, inferred=True)
+        Change(i.machine, i.assumed, i.proven, "event", i.reason, i.trigger, inferred=True)
         for i in evidence.inferred
     ]
 
@@ -180,66 +190,83 @@ def _observed(
 
 
 def _evidence(
-    state: DeviceState, context: Context, kind: Kind
+    state: DeviceState, context: Context, kind: Kind, silent: bool
 ) -> tuple[DeviceState, list[Change], list[str]]:
-    """The state before the event as the event proves it, the changes that makes to the
-    assumed machines, and a note naming the assumptions it confirms."""
-    if not state.assumed:
-        return state, [], []
-    evidence = infer(state, context, kind)
-    shown = ", ".join(f"{m} {getattr(evidence.state, m)}" for m in evidence.confirmed)
-    return (
-        evidence.state,
-        _inferred_changes(evidence),
-        [f"the event shows {shown}"] if shown else [],
-    )
+    """The state before the event as the event proves it: what it shows of the assumed
+    machines, then (``silent``) the changes the platform made without an event that it needs.
+    Also the changes that makes, and a note naming the assumptions it confirms."""
+    notes: list[str] = []
+    changes: list[Change] = []
+    if state.assumed:
+        evidence = infer(state, context, kind)
+        shown = ", ".join(f"{m} {getattr(evidence.state, m)}" for m in evidence.confirmed)
+        notes = [f"the event shows {shown}"] if shown else []
+        state, changes = evidence.state, _inferred_changes(evidence)
+    if silent and not possible(state, context, kind):
+        unblocked = silently_changed(state, context, kind)
+        state = unblocked.state
+        changes.extend(_inferred_changes(unblocked))
+    return state, changes, notes
 
 
-def reference_step(state: DeviceState, context: Context, kind: Kind, follow: bool) -> StepResult:
-    """Apply one event kind to one device, asking ``transitions`` for every move."""
+def _outcome(kind: Kind, draft: _Draft, rule_changes: list[Change]) -> str:
+    effect = effect_of(kind)
+    if draft.problems:
+        return INCONSISTENT
+    if effect.rejected:
+        return REJECTED
+    if kind != RECHECK and not (effect.triggers or effect.sets):
+        return RECORDED
+    return APPLIED if draft.changes or rule_changes else UNCHANGED
+
+
+def reference_step(
+    state: DeviceState, context: Context, kind: Kind, follow: bool, silent: bool = False
+) -> StepResult:
+    """Apply one event kind to one device, asking ``transitions`` for every move.
+
+    ``follow`` is lenient mode; ``silent`` lets an event prove the changes the platform makes
+    without one (``rules.SILENT_CHANGES``) instead of being inconsistent.
+    """
     effect = effect_of(kind)
     start = state
-    state, inferred, notes = _evidence(state, context, kind)
+    state, inferred, notes = _evidence(state, context, kind, silent)
     broken = [
         (p, reason)
         for p in preconditions_for(kind)
         if (reason := p.broken(state, context)) is not None
     ]
     problems = [f"{p.text}: {reason}" for p, reason in broken]
+    refused = tuple(p.name for p, _ in broken)
     if problems and follow:
         followed = follow_event(state, context, kind)
+        if not followed.inferred:
+            # Nothing but a final state (a Deleted SIM) explains the event: it cannot happen.
+            return StepResult(start, -1, INCONSISTENT, (), tuple(problems), (), checks=refused)
         state = followed.state
         inferred.extend(_inferred_changes(followed))
     draft = _Draft(state, problems)
     draft.notes.extend(notes)
-    refused = tuple(p.name for p, _ in broken)
     for machine, trigger in effect.triggers:
         draft.fire(machine, trigger, follow)
     for attribute, value in effect.sets:
         draft.set(attribute, value, context)
     if draft.problems and not follow:
         return StepResult(start, -1, INCONSISTENT, (), tuple(draft.problems), (), checks=refused)
-    if effect.rejected and data_service(draft.state, context)[0] != DENIED:
+    if effect.refusal and data_service(draft.state, context)[0] != DENIED:
         reason = REFUSAL_BY_CODE[effect.refusal].words
         draft.warnings.append(f"the platform refused a data session the model allows ({reason})")
     moved, rule_changes = apply_rules(draft.state, context)
     if start.assumed:
         moved = _observed(moved, context, kind, rule_changes)
     changes = (*inferred, *draft.changes, *rule_changes)
-    if draft.problems:
-        outcome = INCONSISTENT
-    elif effect.rejected:
-        outcome = REJECTED
-    elif kind != RECHECK and not (effect.triggers or effect.sets):
-        outcome = RECORDED
-    else:
-        outcome = APPLIED if draft.changes or rule_changes else UNCHANGED
-    moves = (*draft.moves, *((c.machine, c.source, c.trigger) for c in rule_changes))
+    made = (*(c for c in inferred if c.trigger), *rule_changes)
+    moves = (*draft.moves, *((c.machine, c.source, c.trigger) for c in made))
     checks = (*refused, *dict.fromkeys(c.cause.removeprefix("rule:") for c in rule_changes))
     return StepResult(
         moved,
         -1,
-        outcome,
+        _outcome(kind, draft, rule_changes),
         changes,
         (*draft.problems, *draft.warnings),
         tuple(draft.notes),

@@ -16,10 +16,10 @@ from sim.engine.memo import Stepper
 from sim.engine.organisation_state import OrganisationState
 from sim.engine.packing import MEMBER_SHIFT, STATE_MASK, device_code
 from sim.engine.state import ALL_ASSUMED, LOOSE_SIM, Context, DeviceState
-from sim.engine.step import Move, StepResult
+from sim.engine.step import Change, Move, StepResult
 from sim.engine.trace import DeviceChange, DeviceView
 from sim.engine.views import describe, view_changes
-from sim.engine.vocabulary import ATTRIBUTES, MACHINES
+from sim.engine.vocabulary import ATTRIBUTES, MACHINES, STATE_ATTRIBUTES, attribute_text
 from sim.events.catalogue import KIND_IDS, RECHECK_KIND, Kind
 
 Membership = tuple[int | None, int | None]
@@ -51,21 +51,43 @@ class FanOut(NamedTuple):
     checks: list[str]
     views: list[DeviceView]
 
+    @classmethod
+    def of_step(cls, key: Hashable, step: StepResult, changes: tuple[Change, ...] = ()) -> FanOut:
+        """One device's step (after ``changes`` made before it) as a fan-out."""
+        return cls(
+            [DeviceChange(key, c) for c in (*changes, *step.changes)],
+            [*((c.machine, c.source, c.trigger) for c in changes if c.trigger), *step.moves],
+            list(step.checks),
+            [DeviceView(key, *v) for v in step.views],
+        )
+
 
 class FleetStore:
     """Devices keyed by endpoint id (or ``sim:<id>``), their memberships and organisations."""
 
     def __init__(
-        self, initial: InitialState | None, *, lenient: bool, memo: bool, assume: str
+        self,
+        initial: InitialState | None,
+        *,
+        lenient: bool,
+        memo: bool,
+        assume: str,
+        silent: bool,
     ) -> None:
         if assume not in ASSUMPTIONS:
             raise ValueError(f"assume must be one of {', '.join(ASSUMPTIONS)}, not {assume!r}")
         self.initial = initial or InitialState()
         self.stepper = (
-            Stepper.shared(follow=lenient) if memo else Stepper(follow=lenient, memo=False)
+            Stepper.shared(follow=lenient, silent=silent)
+            if memo
+            else Stepper(follow=lenient, silent=silent, memo=False)
         )
         self.organisations: dict[int | None, OrganisationState] = {}
         self.devices: dict[Hashable, int] = {}
+        #: SIM ids with a device of their own (``sim:<id>``): first seen without an endpoint.
+        self.loose_sims: set[int] = set()
+        #: SIM id -> the endpoint a loose SIM was handed over to: where its later events go.
+        self.sim_homes: dict[int, Hashable] = {}
         #: membership id -> (organisation id, service profile id), its organisation and the
         #: number of its context.
         self.members: list[Membership] = []
@@ -108,13 +130,46 @@ class FleetStore:
             self.member_context.append(self.stepper.context_id(context))
         return found
 
-    def new_device(self, key: Hashable, org_id: int | None) -> int:
+    def new_device(self, key: Hashable, org_id: int | None, sim_id: int | None) -> int:
         """A device seen for the first time: from the defaults (assumed, unless in service),
         or a loose SIM for ``sim:<id>``."""
-        index = self._loose_sim if isinstance(key, str) else self._default
-        code = device_code(index, self.membership(org_id, None))
+        loose = isinstance(key, str)
+        code = device_code(
+            self._loose_sim if loose else self._default, self.membership(org_id, None)
+        )
         self.devices[key] = code
+        if loose and sim_id is not None:
+            self.loose_sims.add(sim_id)
         return code
+
+    def sim_key(self, sim_id: int | None) -> Hashable:
+        """The device an event naming only a SIM goes to: the endpoint a loose SIM was handed
+        over to, else the SIM's own (``sim:<id>``); None when no SIM is named either."""
+        if sim_id is None:
+            return None
+        return self.sim_homes.get(sim_id, f"sim:{sim_id}")
+
+    def adopt_sim(self, key: Hashable, sim_id: int) -> FanOut:
+        """A SIM seen before without an endpoint turns up in endpoint ``key``: it is one SIM,
+        so the endpoint takes over its state and the SIM's own device goes (domain.md rule 13).
+        The rules apply again, since the SIM's status decides network access."""
+        self.loose_sims.discard(sim_id)
+        self.sim_homes[sim_id] = key
+        loose = self.state_of(self.devices.pop(f"sim:{sim_id}"))
+        code = self.devices[key]
+        state = self.state_of(code)
+        assumed = state.assumed - {"sim"} | loose.assumed & {"sim"}
+        adopted = state._replace(sim=loose.sim, assumed=assumed)
+        reason = f"SIM {sim_id} was seen before without an endpoint: the endpoint takes its state"
+        changes = (Change("sim", state.sim, loose.sim, "event", reason, inferred=True),)
+        member = code >> MEMBER_SHIFT
+        step = self.step(device_code(self.stepper.pool.index(adopted), member), RECHECK_KIND)
+        self.devices[key] = device_code(step.state_id, member)
+        return FanOut.of_step(key, step, changes if loose.sim != state.sim else ())
+
+    def state_of(self, code: int) -> DeviceState:
+        """The state of a device stored as ``code``."""
+        return self.stepper.pool.values[code & STATE_MASK]
 
     def step(self, code: int, kind_id: int) -> StepResult:
         """What an event kind does to the device stored as ``code`` (not stored back)."""
@@ -137,7 +192,7 @@ class FleetStore:
             member = code >> MEMBER_SHIFT
             if member in before:
                 step = self.step(code, RECHECK_KIND)
-                state = self.stepper.pool.values[code & STATE_MASK]
+                state = self.state_of(code)
                 context = self.stepper.contexts[self.member_context[member]]
                 seen = view_changes(state, before[member], step.state, context)
                 fanned.views.extend(DeviceView(key, *v) for v in seen)
@@ -161,7 +216,11 @@ class FleetStore:
         """Devices (states, views, what is still assumed) and organisations, by ascending id."""
         return {
             "devices": {
-                str(key): {**self.device(key), "assumed": self.assumed(key)}
+                str(key): {
+                    **self.device(key),
+                    **self.attributes(key),
+                    "assumed": self.assumed(key),
+                }
                 for key in sorted(self.devices, key=by_id)
             },
             "organisations": {
@@ -172,7 +231,7 @@ class FleetStore:
 
     def state(self, key: Hashable) -> DeviceState:
         """The raw state of a device (KeyError if never seen)."""
-        return self.stepper.pool.values[self.devices[key] & STATE_MASK]
+        return self.state_of(self.devices[key])
 
     def organisation_of(self, key: Hashable) -> int | None:
         """The id of the organisation a device belongs to."""
@@ -186,6 +245,11 @@ class FleetStore:
         """Every machine state and derived view of a device, by name."""
         return describe(self.state(key), self.context(key))
 
+    def attributes(self, key: Hashable) -> dict[str, object]:
+        """The device's attributes people read (``STATE_ATTRIBUTES``), as JSON values."""
+        state = self.state(key)
+        return {name: getattr(state, name) for name in STATE_ATTRIBUTES}
+
     def assumed(self, key: Hashable) -> list[str]:
         """The device's machines no event has shown yet, in the order state is reported."""
         assumed = self.state(key).assumed
@@ -195,5 +259,5 @@ class FleetStore:
         """One machine, view or attribute (``data_quota_action``) of a device, by the name
         scenarios and observations use."""
         if name in ATTRIBUTES:
-            return str(getattr(self.state(key), name))
+            return attribute_text(getattr(self.state(key), name))
         return self.device(key)[name]

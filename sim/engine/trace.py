@@ -77,6 +77,10 @@ class TraceEntry(NamedTuple):
     #: For a refused data session: the code of the reason the platform gave
     #: (``sim.events.catalogue.REFUSALS``).
     refusal: str = ""
+    #: The payload's severity (Info, Warn, Critical; empty when it gave none) and alert flag:
+    #: what operators filter on.
+    severity: str = ""
+    alert: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The entry as ``devicesim replay --trace`` prints it."""
@@ -87,6 +91,8 @@ class TraceEntry(NamedTuple):
             "endpoint": self.endpoint,
             "organisation": self.organisation,
             "outcome": self.outcome,
+            "severity": self.severity or None,
+            "alert": self.alert,
             "changes": [c.to_json() for c in self.changes],
             "warnings": list(self.warnings),
         }
@@ -126,11 +132,12 @@ def entry_for(
         warnings, moves, checks = step.warnings, step.moves, step.checks
         views = tuple(DeviceView(endpoint, *v) for v in step.views)
     etype = CATALOGUE.get(event.type_id)
-    refusal = event.variant.removeprefix("rejected:") if outcome == REJECTED else ""
+    effect = etype.effects.get(event.variant) if etype else None
+    refusal = effect.refusal if effect and outcome == REJECTED else ""
     return TraceEntry(
         event.id, event.time, event.type_id, etype.name if etype else "unknown", endpoint,
         event.organisation, outcome, changes, warnings, step.notes if step else (), False,
-        moves, checks, views, refusal,
+        moves, checks, views, refusal, event.severity, event.alert,
     )  # fmt: skip
 
 

@@ -98,12 +98,19 @@ def _quota_service(kind: str, quota: str, applies: bool, action: str | None) -> 
 
 
 def connectivity(state: DeviceState, context: Context) -> str:
-    """The device status as the Portal shows it: Blocked, Online, Attached or Offline."""
+    """The device status as the Portal shows it: Blocked, Online, Attached or Offline.
+
+    An enforced IMEI lock shows Blocked while no session is open, and Device offline shows
+    Offline while the network registration stays (domain.md rules 10 and 12): the Portal's
+    view, not the machines'.
+    """
     if network_access_denial(state, context):
         return BLOCKED
     if state.pdp == pdp.CONNECTED:
         return ONLINE
-    if state.network != network.DETACHED:
+    if state.imei_locked:
+        return BLOCKED
+    if state.network != network.DETACHED and not state.portal_offline:
         return ATTACHED
     return OFFLINE
 
@@ -141,9 +148,16 @@ def view_reason(view: str, state: DeviceState, context: Context) -> str:
         return f"network access is denied: {denial}"
     if state.pdp == pdp.CONNECTED:
         return "a data session is open"
-    if state.network != network.DETACHED:
-        return f"network is {state.network} with no data session"
-    return "the device has no network registration"
+    if state.imei_locked:
+        return "the platform refused a data session for the SIM's IMEI lock"
+    if state.network == network.DETACHED:
+        return "the device has no network registration"
+    if state.portal_offline:
+        return (
+            f"Device offline: no new data session since the last one ended (network is still "
+            f"{state.network})"
+        )
+    return f"network is {state.network} with no data session"
 
 
 #: The refusals the model's own state explains: a refusal with any other reason (an APN, an
@@ -164,7 +178,11 @@ def view_inputs(view: str, state: DeviceState, context: Context) -> list[str]:
     if view == "connectivity":
         if state.pdp == pdp.CONNECTED:
             return ["pdp"]
-        return ["network"] if state.network == network.DETACHED else ["pdp", "network"]
+        if state.imei_locked:
+            return ["imei_locked"]
+        if state.network == network.DETACHED:
+            return ["network"]
+        return ["portal_offline"] if state.portal_offline else ["pdp", "network"]
     quota = "data_quota" if view == "data_service" else "sms_quota"
     exhausted = view == "data_service" and getattr(state, quota) == _quota.EXHAUSTED
     return [quota, "data_quota_action"] if exhausted else [quota]

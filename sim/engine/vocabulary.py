@@ -19,9 +19,15 @@ from statemachines import (
 
 #: The machines every device has, in the order state is reported.
 MACHINES: tuple[str, ...] = tuple(DEVICE_MACHINES)
-#: Device attributes beside the machines: the data quota's action on exhaustion, and whether
-#: quota management was inferred from the events (for a device whose profile is unknown).
-ATTRIBUTES = ("data_quota_action", "data_quota_managed", "sms_quota_managed")
+#: Device attributes a person reads and a scenario sets: the data quota's action on exhaustion,
+#: the Portal's presence after Device offline, and an IMEI lock the platform enforced
+#: (domain.md rules 10 and 12). A change of one is a change of the device.
+STATE_ATTRIBUTES = ("data_quota_action", "portal_offline", "imei_locked")
+#: Every device attribute: those above, and whether quota management was inferred from the
+#: events (for a device whose profile is unknown; a note, not a change).
+ATTRIBUTES = (*STATE_ATTRIBUTES, "data_quota_managed", "sms_quota_managed")
+#: How a yes/no attribute reads in files, reports and expectations.
+FLAG_VALUES = ("false", "true")
 #: What a device's quota management reads when its service profile is not known.
 UNKNOWN = "Unknown"
 
@@ -46,7 +52,21 @@ DEVICE_NAMES: dict[str, tuple[str, ...]] = {
     **{m: states(m) for m in MACHINES},
     **VIEW_VALUES,
     "data_quota_action": QUOTA_ACTIONS,
+    "portal_offline": FLAG_VALUES,
+    "imei_locked": FLAG_VALUES,
 }
+
+
+def attribute_text(value: object) -> str:
+    """An attribute's value as people read it: ``true``/``false`` for a flag."""
+    return FLAG_VALUES[value] if isinstance(value, bool) else str(value)
+
+
+def attribute_value(name: str, text: str) -> object:
+    """An attribute's value from the text a file gives (``attribute_text`` reversed)."""
+    return text == FLAG_VALUES[1] if DEVICE_NAMES[name] == FLAG_VALUES else text
+
+
 #: The machines of an organisation that a change reported with no event may set.
 SETTABLE_ORGANISATION = ("organisation", *PROFILE_MACHINES)
 
@@ -55,13 +75,17 @@ __all__ = [
     "BLOCK",
     "DEVICE_NAMES",
     "ENTITY_MACHINES",
+    "FLAG_VALUES",
     "MACHINES",
     "PROFILE_MACHINES",
     "QUOTA_ACTIONS",
     "SETTABLE_ORGANISATION",
+    "STATE_ATTRIBUTES",
     "THROTTLE",
     "UNKNOWN",
     "VIEWS",
     "VIEW_VALUES",
+    "attribute_text",
+    "attribute_value",
     "states",
 ]

@@ -18,7 +18,7 @@ from sim.engine.state import Context, DeviceState
 from sim.engine.step import Change
 from sim.engine.trace import TraceEntry, format_time
 from sim.engine.views import HEALTHY, describe, view_inputs, view_reason
-from sim.engine.vocabulary import VIEWS
+from sim.engine.vocabulary import VIEWS, attribute_text
 from statemachines import _quota, endpoint, policy, sim, sim_assignment
 
 #: Machine states a person asking "why" wants explained even when no view shows them.
@@ -123,7 +123,7 @@ def answers(device: Device, label: EventLabel = event_label) -> list[Answer]:
 def _value(name: str, state: DeviceState, context: Context) -> str:
     if name == "organisation":
         return context.organisation
-    return str(getattr(state, name))
+    return attribute_text(getattr(state, name))
 
 
 def _chain(name: str, value: str, device: Device, label: EventLabel) -> tuple[Link, ...]:

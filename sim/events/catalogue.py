@@ -76,6 +76,8 @@ _ANNOUNCED_CUT = (DISCONNECT_NOTICE, SESSION_DELETED)
 NO_QUOTA, QUOTA_EXHAUSTED, QUOTA_EXPIRED = "no_quota", "quota_exhausted", "quota_expired"
 DATA_SERVICE_DISABLED, SIM_NOT_ACTIVATED = "data_service_disabled", "sim_not_activated"
 IMEI_LOCK, UNKNOWN_REFUSAL = "imei_lock", "unknown"
+#: The variant of an Update (GPRS) location the network refused.
+FAILED_REGISTRATION = "rejected"
 #: Reasons the platform gives for refusing a data session (domain.md rule 12). A payload's
 #: ``detail.data_service_failure_cause`` is matched first, exactly; else the description, in
 #: this order; what matches neither is ``unknown`` (the last).
@@ -95,7 +97,8 @@ REFUSALS: tuple[Refusal, ...] = (
     Refusal(SIM_NOT_ACTIVATED, "the SIM is not activated", "SIM is not activated",
             ("not activated",), ("sim_not_activated",)),
     Refusal(IMEI_LOCK, "the device's IMEI breaks the SIM's IMEI lock", "IMEI lock is breached",
-            ("imei",), ("imei_lock_breached", "imei_lock_enforced")),
+            ("imei",), ("imei_lock_breached", "imei_lock_enforced"),
+            sets=(("imei_locked", True),)),
     Refusal("apn_not_authorized", "the APN is not authorised for the device",
             "APN is not authorized", ("apn",), ("apn_not_authorized",)),
     Refusal("pdn_not_supported", "the requested PDN type is not supported",
@@ -145,10 +148,11 @@ def _type(
     payload: Payload = "plain",
     subject_at: tuple[str, ...] = (),
     follow_ups: tuple[Kind, ...] = _CUT,
+    aliases: tuple[str, ...] = (),
 ) -> EventType:
     """A row; the platform follows a cut data session with a Delete PDP Context unless told."""
     return EventType(type_id, name, category, subject, explanation, effects or {"": Effect()},
-                     payload, subject_at, follow_ups)  # fmt: skip
+                     payload, subject_at, follow_ups, aliases)  # fmt: skip
 
 
 def _quota_management(kind: str, verb: str, trigger: Trigger) -> dict[str, Effect]:
@@ -172,9 +176,27 @@ def _quota_assigned(action: str) -> Effect:
     )  # fmt: skip
 
 
+#: What a registration or an accepted session clears: Device offline's Offline, and (a session
+#: only) the Blocked an IMEI-lock refusal shows (domain.md rules 10 and 12).
+_PRESENT = (("portal_offline", False),)
+
+
+def _registration(trigger: str) -> dict[str, Effect]:
+    return {
+        "": Effect(triggers=(("network", trigger),), sets=_PRESENT, source=NETWORK),
+        FAILED_REGISTRATION: Effect(
+            rejected=True,
+            when="update_location_failure_reason present (1NCE v2): the network refused it",
+            source=NETWORK,
+            sample={"detail": {"update_location_failure_reason": "RAT_NOT_ALLOWED"}},
+        ),
+    }
+
+
 _CREATE_PDP: dict[str, Effect] = {
     "accepted": Effect(
         triggers=(("pdp", "create"),),
+        sets=(*_PRESENT, ("imei_locked", False)),
         when="source Network, detail.pdp_context present (the session was opened)",
         timers=(Timer(49, cancel=True),),
         source=NETWORK,
@@ -187,8 +209,13 @@ _CREATE_PDP: dict[str, Effect] = {
         f"rejected:{refusal.code}": Effect(
             rejected=True,
             refusal=refusal.code,
-            sets=_MANAGED_DATA if refusal.proves_quota_management else (),
-            when=f"source Policy Control, 'rejected' because {refusal.words}",
+            sets=_MANAGED_DATA if refusal.proves_quota_management else refusal.sets,
+            when=f"source Policy Control, 'rejected' because {refusal.words}"
+            + (
+                f" (data_service_failure_cause {', '.join(refusal.causes).upper()})"
+                if refusal.causes
+                else ""
+            ),
             source=POLICY_CONTROL,
             sample={"description": f"PDP Context Request rejected, because {refusal.text}."},
         )
@@ -210,10 +237,13 @@ _ROWS: tuple[EventType, ...] = (
         }, payload="notice"),
     _type(1, "Update location", NETWORK_ATTACHMENT, "endpoint",
         "The device registered (or re-registered) on the circuit-switched network: it shows "
-        "as Attached and can receive SMS.", _one(("network", "attach_cs"), source=NETWORK)),
+        "as Attached and can receive SMS. A 1NCE v2 event carrying an "
+        "update_location_failure_reason (e.g. RAT_NOT_ALLOWED) is a refused registration "
+        "instead: rejected, nothing changes.", _registration("attach_cs"), payload="registration"),
     _type(2, "Update GPRS location", NETWORK_ATTACHMENT, "endpoint",
-        "The device registered for packet data; a data session can only start after this.",
-        _one(("network", "attach_ps"), source=NETWORK)),
+        "The device registered for packet data; a data session can only start after this. "
+        "With an update_location_failure_reason the registration was refused: rejected.",
+        _registration("attach_ps"), payload="registration"),
     _type(3, "Create PDP Context", DATA, "endpoint",
         "A data session was opened (the device is Online), or the platform refused to open one "
         "and says why.", _CREATE_PDP, payload="session"),
@@ -221,7 +251,9 @@ _ROWS: tuple[EventType, ...] = (
         "An open data session was updated (e.g. after a handover); it needs one to be open.",
         _one(("pdp", "update"), source=NETWORK)),
     _type(5, "Delete PDP Context", DATA, "endpoint",
-        "The data session ended, with the volume it carried; the device is no longer Online.",
+        "The data session ended, with the volume it carried; the device is no longer Online. "
+        "It shows Attached while still registered, and Offline once Device offline follows "
+        "five minutes later with no new session (the platform's example says Offline at once).",
         _one(("pdp", "delete"), source=NETWORK, timers=_OFFLINE,
              sample={"detail": {"volume": {"rx": 0.2, "tx": 0.1, "total": 0.3}}}), follow_ups=()),
     _type(6, "User authentication failed", AUTH, "organisation",
@@ -240,10 +272,14 @@ _ROWS: tuple[EventType, ...] = (
         _one(("sim", "delete"))),
     _type(11, "Endpoint blocked", LIMITS, "endpoint",
         "A device policy (such as a traffic limit) was exceeded: the device is blocked from all "
-        "services until its policies change.", _one(("policy", "block"), source=POLICY_CONTROL)),
+        "services until its policies change. Nothing reports the unblock: a later registration "
+        "or accepted session proves it.", _one(("policy", "block"), source=POLICY_CONTROL)),
     _type(12, "Organisation blocked", LIMITS, "organisation",
         "The organisation exceeded its monthly cost limit or prepaid balance: every device of it "
-        "loses network access.", _one(("organisation", "block"), source=POLICY_CONTROL)),
+        "loses network access. Nothing reports the unblock (cost limit raised, balance topped "
+        "up): a later registration or accepted session of one of its devices proves it.",
+        _one(("organisation", "block"), source=POLICY_CONTROL),
+        aliases=("Organization blocked",)),
     _type(13, "Support Access", AUTH, "organisation",
         "emnify support generated a token to act for a user; no device changes."),
     _type(14, "Multi-factor Authentication", AUTH, "organisation",
@@ -263,7 +299,9 @@ _ROWS: tuple[EventType, ...] = (
              sample=_QUOTA_DETAIL)),
     _type(19, "Quota used up", DATA_QUOTA, "endpoint",
         "The data quota is used up (Exhausted). With action Block the data session is cut and new "
-        "ones are refused; with Throttle data continues at reduced speed.",
+        "ones are refused; with Throttle data continues at reduced speed (the platform retired "
+        "throttling in December 2024; older quotas and logs still carry it). A daily auto-refill "
+        "makes the quota usable again with no event: a later accepted session proves it.",
         _one(("data_quota", "use_up"), sets=_MANAGED_DATA, source=POLICY_CONTROL,
              sample=_QUOTA_DETAIL)),
     _type(20, "SMS quota threshold reached", SMS_QUOTA, "endpoint",
@@ -337,11 +375,13 @@ _ROWS: tuple[EventType, ...] = (
         "The device was disabled: it loses network access and its data session is cut.",
         _one(("endpoint", "disable")), follow_ups=_ANNOUNCED_CUT),
     _type(44, "SIM issued", STATUS, "endpoint",
-        "emnify staff put the SIM back to Issued (a status only staff can set).",
+        "emnify staff put the SIM back to Issued (a status only staff can set). The platform's "
+        "own text for this event says it patches a SIM to Activated or Suspended, which its "
+        "name and its note contradict; the model follows the name.",
         _one(("sim", "issue"))),
     _type(45, "SIM factory test", STATUS, "endpoint",
         "The SIM entered Factory Test: it may use the network up to a test volume, then activates.",
-        _one(("sim", "start_factory_test"))),
+        _one(("sim", "start_factory_test")), aliases=("SIM factory",)),
     _type(46, "User deleted", USERS, "entity",
         "A user was deleted by another user (final).",
         _one(("user", "delete"), sample={"detail": {"user": {"id": 1, "username": "{subject}"}}}),
@@ -350,9 +390,11 @@ _ROWS: tuple[EventType, ...] = (
         "A SIM (batch) was registered to the organisation; the SIM stays Issued. Without a SIM or "
         "endpoint in the payload it is recorded at organisation level.", _one(("sim", "register"))),
     _type(49, "Device offline", DATA, "endpoint",
-        "No new data session within 5 minutes of the last one ending. The simulator synthesises "
-        "it from its virtual clock; it needs the session to be closed.",
-        _one(("pdp", "go_offline"), source=NETWORK)),
+        "No new data session within 5 minutes of the last one ending: the Portal shows the "
+        "device Offline until its next registration or accepted session, while the network "
+        "registration itself stays. The simulator synthesises it from its virtual clock; it "
+        "needs the session to be closed.",
+        _one(("pdp", "go_offline"), sets=(("portal_offline", True),), source=NETWORK)),
     _type(50, "SIM Released", STATUS, "endpoint",
         "The SIM was taken out of its endpoint: the device loses network access.",
         _one(("sim_assignment", "release"))),
@@ -400,7 +442,8 @@ _ROWS: tuple[EventType, ...] = (
         "(and with it any data session) so the device attaches afresh.",
         _one(("network", "detach"))),
     _type(69, "SIM migration", STATUS, "endpoint",
-        "The SIM was migrated (e.g. to another profile); its status stays.",
+        "The SIM was migrated to another workspace: an Activated SIM is Suspended there (a "
+        "SIM in another status keeps it).",
         _one(("sim", "migrate"))),
 )  # fmt: skip
 
@@ -415,6 +458,7 @@ __all__ = [
     "DATA_SERVICE_DISABLED",
     "DEVICE_KINDS",
     "DISCONNECT_NOTICE",
+    "FAILED_REGISTRATION",
     "IMEI_LOCK",
     "KINDS",
     "KIND_IDS",

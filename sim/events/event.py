@@ -37,11 +37,43 @@ class Event(NamedTuple):
     #: The organisation-level entity an event is about: a breakout id or a user.
     subject: str | None = None
     quota: Quota | None = None
+    #: The payload's severity and alert flag in one small number (``marks_of``).
+    marks: int = 0
+
+    @property
+    def severity(self) -> str:
+        """Info, Warn or Critical; empty when the payload gave none."""
+        return SEVERITIES[(self.marks >> 1) - 1] if self.marks > 1 else ""
+
+    @property
+    def alert(self) -> bool:
+        """The payload's ``alert`` flag (0/1 accepted)."""
+        return bool(self.marks & 1)
 
     @property
     def kind(self) -> tuple[int, str]:
         """(type id, variant): what the model's step depends on."""
         return (self.type_id, self.variant)
+
+
+#: The platform's severities by id (payloads spell them Info/INFO, Warn/WARN/WARNING, ...).
+SEVERITIES = ("Info", "Warn", "Critical")
+
+
+def marks_of(raw: Mapping[str, Any]) -> int:
+    """A payload's severity and alert flag packed as ``(severity id + 1) << 1 | alert``: one
+    small cached int per event instead of two fields. A severity without a known id is read
+    from its description; none at all packs as 0."""
+    severity = raw.get("event_severity")
+    alert = raw.get("alert")
+    flag = 1 if alert is True or (type(alert) is int and alert == 1) else 0
+    if type(severity) is not dict:
+        return flag
+    number = severity.get("id")
+    if type(number) is not int or not 0 <= number < len(SEVERITIES):
+        text = str(severity.get("description") or "")[:4].casefold()
+        number = next((i for i, s in enumerate(SEVERITIES) if s[:4].casefold() == text), -1)
+    return (number + 1) << 1 | flag
 
 
 def parse_time(value: object) -> float:

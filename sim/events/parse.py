@@ -15,8 +15,15 @@ from typing import Any
 
 from sim.errors import EventFormatError
 from sim.events.catalogue import CATALOGUE, KIND_IDS, PLAIN_KINDS
-from sim.events.event import Event, parse_time, read_int
-from sim.events.payload import detail_of, profile_of, session_variant, subject_of, variant_of
+from sim.events.event import Event, marks_of, parse_time, read_int
+from sim.events.payload import (
+    detail_of,
+    profile_of,
+    registration_variant,
+    session_variant,
+    subject_of,
+    variant_of,
+)
 
 _new_event = tuple.__new__
 
@@ -60,7 +67,8 @@ def _parse_common(raw: dict[str, Any], keep_raw: bool) -> Event | None:
 
     This is the replay hot path, hence the plain type checks and the bare tuple
     construction; anything unusual goes to ``_parse_careful``, which names what is wrong.
-    Plain types (the catalogue's ``PLAIN_KINDS``) and data sessions are read here.
+    Plain types (the catalogue's ``PLAIN_KINDS``), registrations and data sessions are read
+    here.
     """
     event_id = raw.get("id")
     event_type = raw.get("event_type")
@@ -72,10 +80,14 @@ def _parse_common(raw: dict[str, Any], keep_raw: bool) -> Event | None:
     variant = ""
     if kind_id is None:
         etype = CATALOGUE.get(type_id)  # type: ignore[arg-type]
-        if etype is None or etype.payload != "session":
+        if etype is None:
             return None
         detail = raw.get("detail")
-        if type(detail) is dict and "pdp_context" in detail:
+        if etype.payload == "registration":
+            variant = registration_variant(raw, detail)
+        elif etype.payload != "session":
+            return None
+        elif type(detail) is dict and "pdp_context" in detail:
             variant = "accepted"
         else:
             variant = session_variant(raw, raw.get("description") or "", detail_of(raw))
@@ -102,7 +114,7 @@ def _parse_common(raw: dict[str, Any], keep_raw: bool) -> Event | None:
         (
             event_id, moment.timestamp(), type_id, variant, organisation_id, endpoint_id, sim_id,
             description if keep_raw and type(description) is str else "",
-            raw if keep_raw else None, kind_id, None, None, None,
+            raw if keep_raw else None, kind_id, None, None, None, marks_of(raw),
         ),
     )  # fmt: skip
 
@@ -141,4 +153,5 @@ def _parse_careful(raw: object, keep_raw: bool) -> Event:
         profile,
         subject,
         quota,
+        marks_of(raw),
     )

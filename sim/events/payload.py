@@ -4,7 +4,8 @@ The catalogue says, per type, which reader applies (its ``payload``, its ``subje
 the subject is written, ``subject_at``); this module holds the readers. They are lenient by
 design: ``detail`` may be a JSON-encoded string whose inside is not always valid JSON,
 numbers come as strings, quota fields in camelCase, the service profile only in the
-description, refusal reasons in the description or in ``detail.data_service_failure_cause``.
+description, refusal reasons in the description or in ``detail.data_service_failure_cause``,
+a refused registration's reason in ``update_location_failure_reason``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sim.events.catalogue import BLOCK, POLICY_CONTROL, REFUSALS, THROTTLE, EventType
+from sim.events.catalogue import (
+    BLOCK,
+    FAILED_REGISTRATION,
+    POLICY_CONTROL,
+    REFUSALS,
+    THROTTLE,
+    EventType,
+)
 from sim.events.event import Quota, parse_time, read_int
 
 _PROFILE = re.compile(r"service profile \(id\s*=\s*(\d+)", re.IGNORECASE)
@@ -63,6 +71,19 @@ def session_variant(raw: Mapping[str, Any], description: str, detail: Mapping[st
     return f"rejected:{found.code}"
 
 
+#: Where a 1NCE v2 registration names why the network refused it.
+REGISTRATION_FAILURE = "update_location_failure_reason"
+
+
+def registration_variant(raw: Mapping[str, Any], detail: object) -> str:
+    """A registration the network refused names its reason (``update_location_failure_reason``,
+    at the top level or in ``detail``); any other is an attach."""
+    failed = raw.get(REGISTRATION_FAILURE) or (
+        isinstance(detail, Mapping) and detail.get(REGISTRATION_FAILURE)
+    )
+    return FAILED_REGISTRATION if failed else ""
+
+
 def notice_variant(raw: Mapping[str, Any], description: str) -> str:
     """A Generic event disconnects when Policy Control says 'Disconnecting data access'."""
     disconnects = source_of(raw) == POLICY_CONTROL and description.lower().startswith(
@@ -104,6 +125,8 @@ def variant_of(
         return notice_variant(raw, description), None
     if etype.payload == "session":
         return session_variant(raw, description, detail_of(raw)), None
+    if etype.payload == "registration":
+        return registration_variant(raw, detail_of(raw)), None
     if etype.payload == "quota":
         quota = quota_of(detail_of(raw), description)
         action = (quota.action or BLOCK).lower()

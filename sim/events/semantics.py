@@ -26,8 +26,9 @@ from statemachines import ALL_MACHINES, trigger_names
 
 Subject = Literal["endpoint", "organisation", "service_profile", "entity"]
 #: How the parser tells the variants of a type apart: not at all, a Generic disconnect or
-#: notice, an accepted or refused data session, a quota with its action on exhaustion.
-Payload = Literal["plain", "notice", "session", "quota"]
+#: notice, a registration the network accepted or refused, an accepted or refused data
+#: session, a quota with its action on exhaustion.
+Payload = Literal["plain", "notice", "registration", "session", "quota"]
 Trigger = tuple[str, str]
 Kind = tuple[int, str]
 NETWORK, POLICY_CONTROL, API = 0, 1, 2
@@ -58,6 +59,8 @@ class Refusal(NamedTuple):
     causes: tuple[str, ...]
     #: The refusal shows that data quota management applies to the device.
     proves_quota_management: bool = False
+    #: Device attributes the refusal sets (an IMEI lock shows the device Blocked).
+    sets: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,9 @@ class EventType:
     #: What the platform sends after this event when the event (or a rule it set off) cut a
     #: data session: the kinds, in order.
     follow_ups: tuple[Kind, ...] = ()
+    #: Other names the type goes by: the platform's event documentation names some types
+    #: differently from the catalogue ("SIM factory", "Organization blocked").
+    aliases: tuple[str, ...] = ()
 
     @property
     def scope(self) -> Literal["endpoint", "organisation", "service_profile"]:
@@ -161,7 +167,8 @@ def register(etype: EventType) -> None:
     kind known so far, and every index is updated in place."""
     _check(etype)
     _BY_ID[etype.id] = etype
-    _BY_NAME[etype.name.casefold()] = etype
+    for name in (etype.name, *etype.aliases):
+        _BY_NAME[name.casefold()] = etype
     for variant in etype.effects:
         KIND_IDS[(etype.id, variant)] = len(KINDS)
         KINDS.append((etype.id, variant))
@@ -176,7 +183,8 @@ def unregister(type_id: int) -> None:
             f"only the type registered last can be removed, not {type_id}", event_id=type_id
         )
     etype = _BY_ID.pop(type_id)
-    _BY_NAME.pop(etype.name.casefold(), None)
+    for name in (etype.name, *etype.aliases):
+        _BY_NAME.pop(name.casefold(), None)
     while KINDS[-1][0] == type_id:
         del KIND_IDS[KINDS.pop()]
     _index()
@@ -220,8 +228,8 @@ def lookup(key: int | str) -> EventType | None:
 
 
 def names() -> list[str]:
-    """Every type name, for did-you-mean suggestions."""
-    return [row.name for row in _BY_ID.values()]
+    """Every type name and alias, for did-you-mean suggestions."""
+    return [name for row in _BY_ID.values() for name in (row.name, *row.aliases)]
 
 
 def effect_of(kind: Kind) -> Effect:

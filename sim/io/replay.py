@@ -208,7 +208,9 @@ def replay(
     is ordered by (timestamp, id) before it is applied. ``initial`` is an ``InitialState``, an
     initial-state mapping or the path of an initial-state file. ``strict`` raises
     ``StrictReplayError`` at the first event that cannot be read and leaves impossible events
-    unapplied; otherwise unreadable events are counted as ``invalid``. ``fleet`` continues an
+    unapplied; otherwise unreadable events are counted as ``invalid``. Either way an event
+    proves the changes the platform makes without one (a policy or organisation unblocked, a
+    quota refilled: domain.md rule 11). ``fleet`` continues an
     existing fleet instead of starting one (``initial``, ``trace`` and ``assume`` are then its
     own). ``assume`` is how a device first seen starts: ``"evidence"`` (its machines assumed
     until events show them) or ``"in-service"``.
@@ -228,7 +230,9 @@ def replay(
             parse_items([(index, item, None)], given.events, _invalid(_GIVEN, given, strict))
     read = read_all(paths, strict=strict)
     if fleet is None:
-        fleet = Fleet(_initial(initial), lenient=not strict, trace=trace, assume=assume)
+        fleet = Fleet(
+            _initial(initial), lenient=not strict, trace=trace, assume=assume, silent_changes=True
+        )
     merged = Replay(given.events + read.events, given.invalid + read.invalid)
     return replay_events(fleet, merged)
 

@@ -19,7 +19,7 @@ from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import INCONSISTENT, INVALID
 from sim.engine.trace import TraceEntry
 from sim.engine.views import refusal_reason
-from sim.engine.vocabulary import MACHINES, VIEWS
+from sim.engine.vocabulary import MACHINES, STATE_ATTRIBUTES, VIEWS
 from sim.engine.why import Device as WhyDevice
 from sim.engine.why import explain
 from sim.errors import DeviceSimError
@@ -221,7 +221,7 @@ class _Run:
         """Why the device's actual value is what it is: the chains of causes ``devicesim why``
         prints (``sim.engine.why``), with events named by their step."""
         endpoint = self.scenario.devices.get(expectation.subject)
-        if endpoint is None or expectation.name not in (*VIEWS, *MACHINES, "data_quota_action"):
+        if endpoint is None or expectation.name not in (*VIEWS, *MACHINES, *STATE_ATTRIBUTES):
             return []
         device = WhyDevice(
             endpoint, self.fleet.state(endpoint), self.fleet.context(endpoint),

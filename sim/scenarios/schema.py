@@ -16,9 +16,11 @@ from sim.engine.outcomes import OUTCOMES
 from sim.engine.vocabulary import (
     DEVICE_NAMES,
     ENTITY_MACHINES,
+    FLAG_VALUES,
     MACHINES,
     PROFILE_MACHINES,
     QUOTA_ACTIONS,
+    STATE_ATTRIBUTES,
     states,
 )
 from sim.events.catalogue import CATALOGUE, KINDS, REFUSALS
@@ -45,7 +47,15 @@ _SWITCHES: Schema = _closed({s: _enum(states(s)) for s in PROFILE_MACHINES})
 
 
 def _device_states(names: Iterable[str]) -> Schema:
-    return _closed({name: _enum(DEVICE_NAMES[name]) for name in names})
+    return _closed({name: _device_value(name) for name in names})
+
+
+def _device_value(name: str) -> Schema:
+    """A flag is a YAML boolean (or its word); anything else one of its names."""
+    values = DEVICE_NAMES[name]
+    if values == FLAG_VALUES:
+        return {"oneOf": [{"type": "boolean"}, _enum(values)]}
+    return _enum(values)
 
 
 def _organisation_expectations() -> Schema:
@@ -95,7 +105,7 @@ def _step() -> Schema:
         "expect": {
             "description": "{machine or view: state} for the step's device, or {alias: {machine or view: state}}",
             "type": "object",
-            "additionalProperties": {"oneOf": [{"type": "string"}, states]},
+            "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "boolean"}, states]},
         },
         "expect_organisation": _organisation_expectations(),
     }
@@ -115,7 +125,7 @@ def _setup() -> Schema:
         {
             "endpoint": {"type": "integer"},
             "service_profile": {"type": "string"},
-            "state": _device_states([*MACHINES, "data_quota_action"]),
+            "state": _device_states([*MACHINES, *STATE_ATTRIBUTES]),
             "data_quota": quota,
             "sms_quota": quota,
         }

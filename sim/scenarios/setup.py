@@ -23,6 +23,8 @@ from sim.engine.vocabulary import (
     MACHINES,
     PROFILE_MACHINES,
     QUOTA_ACTIONS,
+    STATE_ATTRIBUTES,
+    attribute_value,
     states,
 )
 from sim.errors import InitialStateError
@@ -35,9 +37,7 @@ SETUP_KEYS = ("organisation", "service_profiles", "devices")
 DEVICE_KEYS = ("endpoint", "service_profile", "state", "data_quota", "sms_quota")
 #: volume and threshold_percentage document the quota; the model does not count volume.
 QUOTA_KEYS = ("volume", "action_on_exhaustion", "threshold_percentage", "expiry")
-STATE_NAMES = {name: DEVICE_NAMES[name] for name in MACHINES} | {
-    "data_quota_action": DEVICE_NAMES["data_quota_action"]
-}
+STATE_NAMES = {name: DEVICE_NAMES[name] for name in (*MACHINES, *STATE_ATTRIBUTES)}
 
 
 def read_setup(reader: Reader, top: PositionedDict, start: float) -> Setup:
@@ -119,7 +119,11 @@ def _device(
         values |= _quota(reader, entry, kind, alias, setup)
     given = reader.mapping(entry.get("state"), entry.value_at("state"), f"state of {alias!r}")
     for expectation in reader.states(given, STATE_NAMES, alias):
-        values[expectation.name] = expectation.state
+        values[expectation.name] = (
+            expectation.state
+            if expectation.name in MACHINES
+            else attribute_value(expectation.name, expectation.state)
+        )
     state = DeviceState()._replace(**values)
     assert set(values) <= set(MACHINES) | set(ATTRIBUTES)
     return endpoint, DeviceSetup(state, setup.organisation, profile)

@@ -35,7 +35,10 @@ def moment(value: object) -> float:
 
 
 def canonical(value: object, choices: tuple[str, ...]) -> str | None:
-    """The choice ``value`` names, compared case-insensitively, or None."""
+    """The choice ``value`` names, compared case-insensitively, or None. A YAML boolean
+    names ``true`` or ``false``."""
+    if isinstance(value, bool):
+        value = str(value).lower()
     if not isinstance(value, str):
         return None
     wanted = value.strip().casefold()
