@@ -18,7 +18,7 @@ from sim.cli.commands import main
 from sim.events.catalogue import KINDS
 from sim.io.initial_file import initial_state
 from sim.testing import IntegrationStateMachine, event_streams, events, scenarios
-from sim.testing.walker import ORGANISATION, PROFILE, Walker
+from sim.testing.walker import ORGANISATION, PROFILE, Choice, Walker
 from statemachines.network import PS_REGISTERED
 
 DEVICES = {
@@ -184,3 +184,15 @@ def test_the_example_consumer_bug_is_found_and_exported(
     last = document["steps"][-1]["event_json"]  # the shrunk history ends with the cause:
     assert (last["event_type"]["id"], last["event_source"]["id"]) == (3, 1)  # a refused session
     assert last["description"].startswith("PDP Context Request rejected")
+
+
+def test_the_walker_sends_device_offline_as_the_platform_does() -> None:
+    walker = Walker(1)
+    for type_id, variant in [(2, ""), (3, "accepted"), (5, "")]:
+        walker.fire(Choice(type_id, variant, 1001))
+    sent = walker.fire(Choice(1, "", 1001), gap=600)
+    assert [e["event_type"]["id"] for e in sent] == [49, 1]
+    assert sent[0]["timestamp"] < sent[1]["timestamp"]
+    replayed = sim.replay(walker.history, strict=True, assume="in-service")
+    assert replayed.outcomes["inconsistent"] == 0
+    assert replayed.device(1001) == walker.fleet.device(1001)

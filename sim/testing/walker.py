@@ -141,25 +141,41 @@ class Walker:
         """Apply one allowed event ``gap`` seconds after the last, with the platform's
         follow-ups; return every event sent, in order."""
         self.now += gap
-        sent = [self._send(choice.type_id, choice.variant, choice.endpoint, choice.subject)]
-        entry = self._apply(sent[0])
+        sent = self._due()
+        sent.append(self._send(choice.type_id, choice.variant, choice.endpoint, choice.subject))
+        entry = self._apply(sent[-1])
         for endpoint in _sessions_ended(entry):
             for type_id, variant in CATALOGUE[choice.type_id].follow_ups:
-                sent.append(self._follow_up(type_id, variant, endpoint))
+                sent += self._follow_up(type_id, variant, endpoint)
         return sent
 
-    def _follow_up(self, type_id: int, variant: str, endpoint: Hashable) -> dict[str, Any]:
+    def _follow_up(self, type_id: int, variant: str, endpoint: Hashable) -> list[dict[str, Any]]:
         self.now += 1
-        event = self._send(type_id, variant, int(str(endpoint)), None)
-        self._apply(event)
-        return event
+        sent = self._due()
+        sent.append(self._send(type_id, variant, int(str(endpoint)), None))
+        self._apply(sent[-1])
+        return sent
+
+    def _due(self) -> list[dict[str, Any]]:
+        """What the platform sends by itself by now: the events the model's clock synthesises
+        (Device offline five minutes after a session ended), already applied to the model."""
+        return [
+            self._send(e.type_id, "", int(str(e.endpoint)), None, e.time)
+            for e in self.fleet.advance_to(self.now)
+        ]
 
     def _send(
-        self, type_id: int, variant: str, endpoint: int | None, subject: str | None
+        self,
+        type_id: int,
+        variant: str,
+        endpoint: int | None,
+        subject: str | None,
+        at: float | None = None,
     ) -> dict[str, Any]:
         event = build_event(
-            type_id, event_id=self.next_id, time=self.now, organisation=ORGANISATION, endpoint=endpoint,
-            variant=variant, service_profile=PROFILE, subject=subject,
+            type_id, event_id=self.next_id, time=self.now if at is None else at,
+            organisation=ORGANISATION, endpoint=endpoint, variant=variant,
+            service_profile=PROFILE, subject=subject,
         )  # fmt: skip
         self.next_id += 1
         self.history.append(event)
