@@ -252,3 +252,11 @@ def test_set_state_refuses_what_it_cannot_do() -> None:
     assert [(c.change.machine, c.change.dest, c.change.trigger) for c in entry.changes] == [
         ("policy", "Unblocked", "unblock")
     ]
+
+
+def test_setting_a_used_up_quota_active_is_a_refill_not_an_assignment() -> None:
+    fleet = fleet_with({"data_quota": "Exhausted", "sms_quota": "Exhausted"})
+    refilled = fleet.set_state(ENDPOINT, "data_quota", "Active")
+    assert [c.change.trigger for c in refilled.changes] == ["refill"]
+    assigned = fleet.set_state(ENDPOINT, "sms_quota", "Active")  # SMS quotas do not refill
+    assert [c.change.trigger for c in assigned.changes] == ["assign"]

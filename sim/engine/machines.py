@@ -76,11 +76,20 @@ class MachineRunner:
 
     def trigger_to(self, source: str, target: str) -> str | None:
         """The trigger whose transition (fired with ``transitions``) takes ``source`` to
-        ``target``, or None: how a change the platform reports with no event is made."""
-        for start, trigger, dest in self.moves():
-            if start == source and dest == target and self.fire(source, trigger) == target:
-                return trigger
-        return None
+        ``target``, or None: how a change the platform reports with no event is made. The row
+        written for the fewest sources wins: a quota refilled from Exhausted says more than an
+        assignment, which applies from any state."""
+        rows = sorted(self.table["transitions"], key=lambda row: len(sources(row)))
+        return next(
+            (
+                row["trigger"]
+                for row in rows
+                if source in sources(row)
+                and (row["dest"] or source) == target
+                and self.fire(source, row["trigger"]) == target
+            ),
+            None,
+        )
 
     def moves(self) -> list[tuple[str, str, str]]:
         """Every (source, trigger, dest) the table allows, dest equal to source for no-ops."""

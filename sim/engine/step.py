@@ -21,7 +21,7 @@ from sim.engine.inference import (
 )
 from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import APPLIED, INCONSISTENT, RECORDED, REJECTED, UNCHANGED
-from sim.engine.rules import RULES, SILENT_CHANGES, preconditions_for
+from sim.engine.rules import RULES, preconditions_for
 from sim.engine.state import Context, DeviceState, replaced
 from sim.engine.views import ViewChange, data_service, view_changes
 from sim.engine.vocabulary import DENIED, STATE_ATTRIBUTES, UNKNOWN, attribute_text
@@ -115,14 +115,11 @@ def force(
 ) -> tuple[DeviceState, list[Change]] | None:
     """Move one machine to ``target`` by the transition its table has for that, then apply
     the rules; None when no transition leads there. For changes the platform makes with no
-    event (a policy unblocked, a quota refilled): their own trigger is preferred."""
+    event (a policy unblocked, a quota refilled)."""
     before = getattr(state, machine)
     if before == target:
         return state, []
-    runner = RUNNERS[machine]
-    silent = (c.trigger for c in SILENT_CHANGES if c.machine == machine)
-    trigger = next((t for t in silent if runner.fire(before, t) == target), None)
-    trigger = trigger or runner.trigger_to(before, target)
+    trigger = RUNNERS[machine].trigger_to(before, target)
     if trigger is None:
         return None
     after, rule_changes = apply_rules(replaced(state, machine, target), context)

@@ -124,6 +124,8 @@ _QUOTA_DETAIL = {
 _USER = {"user": {"id": 1, "name": "{subject}", "username": "{subject}"}}
 _BREAKOUT = {"detail": {"breakout_id": "{subject_number}"}}
 _OFFLINE = (Timer(49, after=OFFLINE_AFTER),)
+#: Where a CloudConnect event names its breakout.
+_BREAKOUT_AT = ("detail.breakout_id", "description:breakout")
 
 
 def _one(
@@ -153,6 +155,12 @@ def _type(
     """A row; the platform follows a cut data session with a Delete PDP Context unless told."""
     return EventType(type_id, name, category, subject, explanation, effects or {"": Effect()},
                      payload, subject_at, follow_ups, aliases)  # fmt: skip
+
+
+def _breakout(type_id: int, name: str, trigger: str, explanation: str) -> EventType:
+    """A CloudConnect row: an entity event about the breakout its payload names."""
+    return _type(type_id, name, CLOUDCONNECT, "entity", explanation,
+                 _one(("cloudconnect", trigger), sample=_BREAKOUT), subject_at=_BREAKOUT_AT)  # fmt: skip
 
 
 def _quota_management(kind: str, verb: str, trigger: Trigger) -> dict[str, Effect]:
@@ -312,27 +320,17 @@ _ROWS: tuple[EventType, ...] = (
         "The SMS quota is used up: SMS service is denied until a new quota is assigned.",
         _one(("sms_quota", "use_up"), sets=_MANAGED_SMS, source=POLICY_CONTROL,
              sample=_QUOTA_DETAIL)),
-    _type(22, "CloudConnect TGW Resource Share created", CLOUDCONNECT, "entity",
-        "A CloudConnect Transit Gateway resource share was created for a breakout.",
-        _one(("cloudconnect", "share_resources"), sample=_BREAKOUT),
-        subject_at=("detail.breakout_id", "description:breakout")),
-    _type(23, "CloudConnect TGW available", CLOUDCONNECT, "entity",
-        "A CloudConnect Transit Gateway breakout became available.",
-        _one(("cloudconnect", "make_available"), sample=_BREAKOUT),
-        subject_at=("detail.breakout_id", "description:breakout")),
-    _type(25, "CloudConnect TGW breakout terminated", CLOUDCONNECT, "entity",
-        "A CloudConnect Transit Gateway breakout was terminated (final).",
-        _one(("cloudconnect", "terminate"), sample=_BREAKOUT),
-        subject_at=("detail.breakout_id", "description:breakout")),
-    _type(26, "CloudConnect VPN breakout terminated", CLOUDCONNECT, "entity",
-        "A CloudConnect VPN breakout was terminated (final).",
-        _one(("cloudconnect", "terminate"), sample=_BREAKOUT),
-        subject_at=("detail.breakout_id", "description:breakout")),
-    _type(27, "CloudConnect Connection State Changed", CLOUDCONNECT, "entity",
+    _breakout(22, "CloudConnect TGW Resource Share created", "share_resources",
+        "A CloudConnect Transit Gateway resource share was created for a breakout."),
+    _breakout(23, "CloudConnect TGW available", "make_available",
+        "A CloudConnect Transit Gateway breakout became available."),
+    _breakout(25, "CloudConnect TGW breakout terminated", "terminate",
+        "A CloudConnect Transit Gateway breakout was terminated (final)."),
+    _breakout(26, "CloudConnect VPN breakout terminated", "terminate",
+        "A CloudConnect VPN breakout was terminated (final)."),
+    _breakout(27, "CloudConnect Connection State Changed", "change_state",
         "The connection state of a CloudConnect attachment changed (e.g. Setting Up to Not "
-        "Connected); the breakout itself stays.",
-        _one(("cloudconnect", "change_state"), sample=_BREAKOUT),
-        subject_at=("detail.breakout_id", "description:breakout")),
+        "Connected); the breakout itself stays."),
     _type(28, "OpenVPN connect", OPENVPN, "entity",
         "An authenticated OpenVPN client connected.",
         _one(("openvpn", "connect"), sample=_USER), subject_at=("user",)),
