@@ -13,6 +13,7 @@ re-exports), so that every room can raise these errors and suggest names.
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterable
 
 from statemachines.table import MachineDefinitionError
@@ -23,6 +24,24 @@ def suggest(word: object, choices: Iterable[str]) -> str:
     lowered = {c.casefold(): c for c in choices}
     close = difflib.get_close_matches(str(word).casefold(), list(lowered), n=1, cutoff=0.6)
     return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+
+
+#: How many characters of a bad value a message shows.
+SHOWN_CHARACTERS = 80
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 3, SHOWN_CHARACTERS, SHOWN_CHARACTERS
+
+
+def shown(value: object) -> str:
+    """A bad value as a message shows it: its repr, cut to about 80 characters, whatever its
+    size or depth (a 200 MB timestamp, a 5,000-digit number, 1,000 levels of nesting), with
+    control characters escaped as repr escapes them."""
+    if type(value) is int and value.bit_length() > 256:
+        return f"a {value.bit_length()}-bit number"
+    if type(value) is str and len(value) > SHOWN_CHARACTERS:
+        return f"{value[:SHOWN_CHARACTERS]!r}... ({len(value)} characters)"
+    text = _REPR.repr(value)
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + "..."
 
 
 class DeviceSimError(Exception):
@@ -128,5 +147,6 @@ __all__ = [
     "ScenarioFailed",
     "StrictReplayError",
     "UsageError",
+    "shown",
     "suggest",
 ]

@@ -107,7 +107,10 @@ def test_event_format_errors_name_their_field() -> None:
     with pytest.raises(EventFormatError) as caught:
         sim.parse_event({"id": 1, "timestamp": "2025-05-01T08:00:00Z", "event_type": {"id": "x"}})
     assert caught.value.field == "event_type.id"
-    assert str(caught.value) == "field 'event_type.id': expected an integer id, got 'x'"
+    assert (
+        str(caught.value)
+        == "field 'event_type.id': expected an integer id from 0 to 2**63-1, got 'x'"
+    )
 
 
 def test_junit_places_an_invalid_file_by_its_fields(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import orjson
 import pytest
 from conftest import DATA, ENDPOINT, ORGANISATION, Clock, run_cli, write_jsonl
 
+import sim.io.parallel
 import sim.io.replay
 
 DEVICE_KEYS = {
@@ -246,11 +247,11 @@ def test_large_files_are_decoded_in_parallel_with_the_same_result(
     lines = [orjson.dumps(e) for e in events]
     lines.insert(777, b"{broken")
     path.write_bytes(b"\n".join(lines) + b"\n")
-    serial = sim.io.replay.read_all([str(path)])
-    monkeypatch.setattr(sim.io.replay, "PARALLEL_BYTES", 1)
-    monkeypatch.setattr(sim.io.replay, "CHUNK_BYTES", 20_000)
-    assert sim.io.replay._parallel(str(path)) is not None
-    parallel = sim.io.replay.read_all([str(path)])
+    serial = sim.io.replay.read_all([str(path)], workers=1)
+    monkeypatch.setattr(sim.io.parallel, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(sim.io.parallel, "CHUNK_BYTES", 20_000)
+    assert sim.io.parallel.chunks_of(str(path), 2) is not None
+    parallel = sim.io.replay.read_all([str(path)], workers=2)
     assert parallel.events == serial.events
     assert parallel.invalid == serial.invalid
     assert [m.split(" (")[0] for m in parallel.invalid] == [f"{path}:778: not valid JSON"]

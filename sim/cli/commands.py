@@ -1,8 +1,9 @@
 """The ``devicesim`` command: one small function per subcommand, each one library call.
 
 ``main(argv)`` returns the exit code (0 done, 1 strict failure or failed scenario, 2 usage
-error or unreadable input) and never lets a traceback reach the user: every error the
-package raises on purpose becomes one line on stderr.
+error or unreadable input, 130 interrupted) and never lets a traceback reach the user: every
+error the package raises on purpose becomes one line on stderr, and everything printed goes
+through ``sim.cli.terminal.escaping``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 from sim.cli import render, report
 from sim.cli.replay_commands import (
@@ -21,12 +21,16 @@ from sim.cli.replay_commands import (
     add_replay_commands,
     print_json,
 )
+from sim.cli.terminal import escaping, writable_file, writable_folder
 from sim.coverage.generate import write_cover
 from sim.coverage.measure import coverage_of
 from sim.errors import CommandLineError, DeviceSimError, ScenarioError, suggest
 from sim.events.catalogue import lookup, names
 from sim.scenarios import suite
 from sim.scenarios.schema import shipped_schema
+
+#: The exit code of a command stopped with Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,6 +63,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run scenario files: pytest-style progress, failures with causes, a summary line."""
     started = time.perf_counter()
+    junit = writable_file(args.junit_xml, "--junit-xml") if args.junit_xml else None
     files = suite.collect(args.paths or ["scenarios"])
     if not files:
         print(
@@ -70,8 +75,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     for message in result.invalid:
         print(message, file=sys.stderr)
-    if args.junit_xml:
-        Path(args.junit_xml).write_bytes(report.junit_xml(result, seconds))
+    if junit:
+        junit.write_bytes(report.junit_xml(result, seconds))
     covered = coverage_of(result.results).report() if args.coverage else None
     if args.json:
         document = report.as_json(result, seconds)
@@ -116,7 +121,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_cover(args: argparse.Namespace) -> int:
     """Write scenarios that together exercise every transition and rule."""
-    written, missed = write_cover(Path(args.out))
+    written, missed = write_cover(writable_folder(args.out, "--out"))
     for path in written:
         print(path)
     for target in missed:
@@ -167,6 +172,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
+        with escaping():
+            return _run(argv)
+    except KeyboardInterrupt:
+        print("devicesim: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    try:
         args = build_parser().parse_args(argv)
         code: int = args.run(args)
         return code
@@ -176,5 +192,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DeviceSimError as exc:
         print(f"devicesim: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:
-        return EXIT_OK

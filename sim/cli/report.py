@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from typing import Any
 
@@ -99,4 +100,10 @@ def junit_xml(suite: SuiteResult, seconds: float) -> bytes:
         case = ElementTree.SubElement(root, "testcase", classname=error.path or "", name="validate")
         ElementTree.SubElement(case, "error", message=str(error), line=str(error.line or ""))
     document: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
-    return document
+    return _NOT_XML.sub(lambda m: b"\\x%02x" % m.group()[-1], document)
+
+
+#: Characters XML 1.0 cannot hold, even escaped (ElementTree writes them as they are): the
+#: C0 controls but tab, newline and carriage return, and U+FFFE/U+FFFF (as UTF-8). A control
+#: character in a scenario name would otherwise make the whole report unreadable.
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")

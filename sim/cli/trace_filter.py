@@ -75,8 +75,3 @@ def parse_trace_where(items: Sequence[str]) -> list[Test]:
         except ValueError as exc:
             raise CommandLineError(f"devicesim replay: --trace-where {item!r}: {exc}") from None
     return tests
-
-
-def chosen_entries(entries: Sequence[TraceEntry], tests: Sequence[Test]) -> list[TraceEntry]:
-    """The entries every filter accepts."""
-    return [entry for entry in entries if all(test(entry) for test in tests)]

@@ -10,7 +10,7 @@ devices they reach.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
 from sim.engine.clock import Clock
@@ -39,7 +39,8 @@ class Fleet(FleetQueries):
     """Devices keyed by endpoint id, with their organisations, a virtual clock and a trace.
 
     ``lenient`` follows impossible events to the state they report (with a warning) instead of
-    ignoring them; ``trace`` keeps a ``TraceEntry`` per event; ``memo`` is the fast path (off
+    ignoring them; ``trace`` keeps a ``TraceEntry`` per event (``True``) or passes each to a
+    function as it is made (a sink: nothing is kept); ``memo`` is the fast path (off
     only to check it against the ``transitions`` machines). ``assume`` says how a device first
     seen in the events starts: ``"in-service"`` (the default here, for streams that start a
     device's life) or ``"evidence"`` (every machine assumed until an event shows it: for logs
@@ -54,7 +55,7 @@ class Fleet(FleetQueries):
         initial: InitialState | None = None,
         *,
         lenient: bool = True,
-        trace: bool = False,
+        trace: bool | Callable[[TraceEntry], object] = False,
         memo: bool = True,
         assume: str = IN_SERVICE,
         silent_changes: bool | None = None,
@@ -63,7 +64,7 @@ class Fleet(FleetQueries):
         self.store = FleetStore(initial, lenient=lenient, memo=memo, assume=assume, silent=silent)
         self._silent = silent
         self.clock = Clock()
-        self.ledger = Ledger([] if trace else None)
+        self.ledger = Ledger(None, sink=trace) if callable(trace) else Ledger([] if trace else None)
         self.timers = Timers(self.store, self.ledger, self.clock)
         self.organisation_events = OrganisationEvents(self.store, self.ledger, self.clock)
         #: Event ids applied, each with a one-byte fingerprint of (type, device, time): a
@@ -95,7 +96,7 @@ class Fleet(FleetQueries):
     def apply_all(self, events: Iterable[Event]) -> None:
         """Apply parsed events in the given order; the hot path of replay."""
         apply = self._apply
-        if self.ledger.entries is None:
+        if not self.ledger.tracing:
             for event in events:
                 apply(event, False)
         else:

@@ -21,6 +21,7 @@ from sim.engine.trace import DeviceChange, DeviceView
 from sim.engine.views import describe, view_changes
 from sim.engine.vocabulary import ATTRIBUTES, MACHINES, STATE_ATTRIBUTES, attribute_text
 from sim.events.catalogue import KIND_IDS, RECHECK_KIND, Kind
+from sim.events.fields import digits_id
 
 Membership = tuple[int | None, int | None]
 
@@ -40,7 +41,8 @@ def by_id(key: Hashable) -> tuple[int, int, str]:
         return (1, key, "")
     text = str(key)
     number = text.removeprefix("sim:")
-    return (2, int(number), text) if number.isdigit() else (3, 0, text)
+    found = digits_id(number)
+    return (2, found, text) if found is not None else (3, 0, text)
 
 
 class FanOut(NamedTuple):

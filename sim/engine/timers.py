@@ -51,7 +51,7 @@ class Timers:
     def advance(self, until: float, record: bool) -> list[TraceEntry]:
         """Move the clock to ``until``, applying every timer that comes due on the way."""
         entries: list[TraceEntry] = []
-        record = record or self.ledger.entries is not None
+        record = record or self.ledger.tracing
         store = self.store
         devices, member_context = store.devices, store.member_context
         memo, compute = store.stepper.memo, store.stepper.compute

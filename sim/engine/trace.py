@@ -8,7 +8,7 @@ the device, the outcome, every state change with its cause, warnings and notes. 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -148,6 +148,9 @@ class Ledger:
 
     #: The trace: a list when one is kept, else None.
     entries: list[TraceEntry] | None = None
+    #: Where entries go instead of a list, as they are made (a replay writing its trace as
+    #: it goes keeps none in memory).
+    sink: Callable[[TraceEntry], object] | None = None
     outcomes: Counter[str] = field(default_factory=lambda: Counter(dict.fromkeys(OUTCOMES, 0)))
     synthesised: Counter[int] = field(default_factory=Counter)
     #: Events applied although their id was seen before on a different event.
@@ -161,8 +164,15 @@ class Ledger:
             "synthesised": {str(k): v for k, v in sorted(self.synthesised.items())},
         }
 
+    @property
+    def tracing(self) -> bool:
+        """Whether entries are made at all (kept in ``entries`` or passed to ``sink``)."""
+        return self.entries is not None or self.sink is not None
+
     def record(self, entry: TraceEntry) -> TraceEntry:
-        """Keep an entry in the trace (when one is kept); return it."""
-        if self.entries is not None:
+        """Keep an entry in the trace, or pass it on (when either is wanted); return it."""
+        if self.sink is not None:
+            self.sink(entry)
+        elif self.entries is not None:
             self.entries.append(entry)
         return entry

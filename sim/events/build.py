@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sim.events.catalogue import API, CATALOGUE, POLICY_CONTROL
+from sim.events.fields import digits_id
 from sim.events.semantics import SOURCE_NAMES
 
 
@@ -34,7 +35,8 @@ def _fill(template: Any, values: dict[str, Any]) -> Any:
     if isinstance(template, str):
         if template == "{subject_number}":
             subject = values["subject"]
-            return int(subject) if subject and subject.isdigit() else subject
+            found = digits_id(subject) if subject else None
+            return subject if found is None else found
         if template == "{subject}":
             return values["subject"]
         return template.format(**values) if "{" in template else template

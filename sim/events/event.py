@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
-
-from sim.errors import EventFormatError
 
 
 class Quota(NamedTuple):
@@ -14,7 +11,6 @@ class Quota(NamedTuple):
 
     action: str | None
     expires: float | None
-    volume: float | None
 
 
 class Event(NamedTuple):
@@ -65,34 +61,16 @@ def marks_of(raw: Mapping[str, Any]) -> int:
     small cached int per event instead of two fields. A severity without a known id is read
     from its description; none at all packs as 0."""
     severity = raw.get("event_severity")
-    alert = raw.get("alert")
-    flag = 1 if alert is True or (type(alert) is int and alert == 1) else 0
     if type(severity) is not dict:
-        return flag
-    number = severity.get("id")
+        return pack_marks(None, raw.get("alert"))
+    return pack_marks(severity.get("id"), raw.get("alert"), severity.get("description"))
+
+
+def pack_marks(number: object, alert: object, description: object = None) -> int:
+    """``marks_of`` from the parts: the severity's id, the alert flag (true or 1) and the
+    severity's description (both None when the payload has no severity)."""
+    flag = 1 if alert is True or (type(alert) is int and alert == 1) else 0
     if type(number) is not int or not 0 <= number < len(SEVERITIES):
-        text = str(severity.get("description") or "")[:4].casefold()
+        text = description[:4].casefold() if type(description) is str else ""
         number = next((i for i, s in enumerate(SEVERITIES) if s[:4].casefold() == text), -1)
     return (number + 1) << 1 | flag
-
-
-def parse_time(value: object) -> float:
-    """Seconds since the epoch (UTC) from any timestamp format the platform uses."""
-    if not isinstance(value, str):
-        raise ValueError(f"expected an ISO 8601 timestamp string, got {value!r}")
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(f"expected an ISO 8601 timestamp, got {value!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-def read_int(value: object, field: str) -> int:
-    """An integer id, also from a digit string; EventFormatError naming ``field`` otherwise."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    raise EventFormatError(f"field '{field}': expected an integer id, got {value!r}", field=field)

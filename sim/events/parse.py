@@ -15,12 +15,14 @@ from typing import Any
 
 from sim.errors import EventFormatError
 from sim.events.catalogue import CATALOGUE, KIND_IDS, PLAIN_KINDS
-from sim.events.event import Event, marks_of, parse_time, read_int
+from sim.events.event import Event, marks_of
+from sim.events.fields import MAX_ID, MAX_TIME, MIN_TIME, parse_time, read_id, read_text
 from sim.events.payload import (
     detail_of,
     profile_of,
     registration_variant,
     session_variant,
+    source_of,
     subject_of,
     variant_of,
 )
@@ -29,15 +31,14 @@ _new_event = tuple.__new__
 
 
 def _object_id(raw: Mapping[str, Any], field: str) -> int | None:
+    """The id of ``{"id": ...}`` or a bare id (both are read, the fast path too)."""
     value = raw.get(field)
     if value is None or value == "":
         return None
     if not isinstance(value, Mapping):
-        raise EventFormatError(
-            f"field '{field}': expected an object with an 'id', got {value!r}", field=field
-        )
+        return read_id(value, field)
     inner = value.get("id")
-    return None if inner is None else read_int(inner, f"{field}.id")
+    return None if inner is None else read_id(inner, f"{field}.id")
 
 
 def _type_id(raw: Mapping[str, Any]) -> int:
@@ -46,7 +47,7 @@ def _type_id(raw: Mapping[str, Any]) -> int:
         raise EventFormatError("missing field 'event_type'", field="event_type")
     is_object = type(event_type) is dict or isinstance(event_type, Mapping)
     value = event_type.get("id") if is_object else event_type
-    return value if type(value) is int else read_int(value, "event_type.id")
+    return read_id(value, "event_type.id")
 
 
 def parse_event(raw: object, *, keep_raw: bool = True) -> Event:
@@ -73,50 +74,69 @@ def _parse_common(raw: dict[str, Any], keep_raw: bool) -> Event | None:
     event_id = raw.get("id")
     event_type = raw.get("event_type")
     stamp = raw.get("timestamp")
-    if type(event_id) is not int or type(event_type) is not dict or type(stamp) is not str:
+    description = raw.get("description")
+    if (
+        type(event_id) is not int
+        or type(event_type) is not dict
+        or type(stamp) is not str
+        or (description is not None and type(description) is not str)
+    ):
         return None
     type_id = event_type.get("id")
-    kind_id = PLAIN_KINDS.get(type_id)  # type: ignore[arg-type]
+    if type(type_id) is not int:
+        return None
+    kind_id = PLAIN_KINDS.get(type_id)
     variant = ""
     if kind_id is None:
-        etype = CATALOGUE.get(type_id)  # type: ignore[arg-type]
-        if etype is None:
+        found = _common_variant(raw, type_id, description or "")
+        if found is None:
             return None
-        detail = raw.get("detail")
-        if etype.payload == "registration":
-            variant = registration_variant(raw, detail)
-        elif etype.payload != "session":
-            return None
-        elif type(detail) is dict and "pdp_context" in detail:
-            variant = "accepted"
-        else:
-            variant = session_variant(raw, raw.get("description") or "", detail_of(raw))
-        kind_id = KIND_IDS[(etype.id, variant)]
+        kind_id, variant = found
     try:
         moment = datetime.fromisoformat(stamp)
     except ValueError:
         return None
-    if moment.tzinfo is None:
+    if moment.tzinfo is None or not MIN_TIME <= (seconds := moment.timestamp()) <= MAX_TIME:
         return None
     endpoint, organisation, sim = raw.get("endpoint"), raw.get("organisation"), raw.get("sim")
     endpoint_id = endpoint.get("id") if type(endpoint) is dict else endpoint
     organisation_id = organisation.get("id") if type(organisation) is dict else organisation
     sim_id = sim.get("id") if type(sim) is dict else sim
     if not (
-        (endpoint_id is None or type(endpoint_id) is int)
-        and (organisation_id is None or type(organisation_id) is int)
-        and (sim_id is None or type(sim_id) is int)
+        0 <= event_id <= MAX_ID
+        and (endpoint_id is None or (type(endpoint_id) is int and 0 <= endpoint_id <= MAX_ID))
+        and (
+            organisation_id is None
+            or (type(organisation_id) is int and 0 <= organisation_id <= MAX_ID)
+        )
+        and (sim_id is None or (type(sim_id) is int and 0 <= sim_id <= MAX_ID))
     ):
         return None
-    description = raw.get("description")
     return _new_event(
         Event,
         (
-            event_id, moment.timestamp(), type_id, variant, organisation_id, endpoint_id, sim_id,
+            event_id, seconds, type_id, variant, organisation_id, endpoint_id, sim_id,
             description if keep_raw and type(description) is str else "",
             raw if keep_raw else None, kind_id, None, None, None, marks_of(raw),
         ),
     )  # fmt: skip
+
+
+def _common_variant(raw: dict[str, Any], type_id: int, description: str) -> tuple[int, str] | None:
+    """(kind id, variant) of a registration or a data session; None for other types."""
+    etype = CATALOGUE.get(type_id)
+    if etype is None:
+        return None
+    detail = raw.get("detail")
+    if etype.payload == "registration":
+        variant = registration_variant(raw, detail)
+    elif etype.payload != "session":
+        return None
+    elif type(detail) is dict and "pdp_context" in detail:
+        variant = "accepted"
+    else:
+        variant = session_variant(source_of(raw), description, detail_of(raw))
+    return KIND_IDS[(etype.id, variant)], variant
 
 
 def _parse_careful(raw: object, keep_raw: bool) -> Event:
@@ -130,8 +150,7 @@ def _parse_careful(raw: object, keep_raw: bool) -> Event:
         time = parse_time(raw.get("timestamp"))
     except ValueError as exc:
         raise EventFormatError(f"field 'timestamp': {exc}", field="timestamp") from exc
-    description = raw.get("description")
-    text = description if isinstance(description, str) else ""
+    text = read_text(raw.get("description"), "description")
     etype = CATALOGUE.get(type_id)
     variant, quota = variant_of(etype, raw, text) if etype else ("", None)
     profile = subject = None
@@ -140,7 +159,7 @@ def _parse_careful(raw: object, keep_raw: bool) -> Event:
     elif etype is not None and etype.subject == "entity":
         subject = subject_of(etype, raw, text)
     return Event(
-        read_int(event_id, "id"),
+        read_id(event_id, "id"),
         time,
         type_id,
         variant,

@@ -10,11 +10,13 @@ a refused registration's reason in ``update_location_failure_reason``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import orjson
+
+from sim.errors import EventFormatError, shown
 from sim.events.catalogue import (
     BLOCK,
     FAILED_REGISTRATION,
@@ -23,12 +25,13 @@ from sim.events.catalogue import (
     THROTTLE,
     EventType,
 )
-from sim.events.event import Quota, parse_time, read_int
+from sim.events.event import Quota
+from sim.events.fields import MAX_ID, parse_time, read_id
 
-_PROFILE = re.compile(r"service profile \(id\s*=\s*(\d+)", re.IGNORECASE)
+_PROFILE = re.compile(r"service profile \(id\s*=\s*(\d+)", re.IGNORECASE | re.ASCII)
 _BARE_TIME = re.compile(r"(:\s*)(\d{4}-\d{2}-\d{2}[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)(?=\s*[,}])")
 _QUOTED_USER = re.compile(r"user '([^']+)'", re.IGNORECASE)
-_BREAKOUT = re.compile(r"breakout (\d+)", re.IGNORECASE)
+_BREAKOUT = re.compile(r"breakout (\d+)", re.IGNORECASE | re.ASCII)
 #: The platform's ids of the actions on exhaustion.
 _ACTIONS = {1: BLOCK, 2: THROTTLE, "1": BLOCK, "2": THROTTLE}
 
@@ -37,32 +40,37 @@ def source_of(raw: Mapping[str, Any]) -> int | None:
     """The ``event_source`` id, if the payload has one."""
     source = raw.get("event_source")
     if isinstance(source, Mapping) and source.get("id") is not None:
-        return read_int(source["id"], "event_source.id")
+        return read_id(source["id"], "event_source.id")
     return None
 
 
 def detail_of(raw: Mapping[str, Any]) -> Mapping[str, Any]:
-    """``detail`` as a mapping: an object, a JSON string (repaired if need be), or empty."""
+    """``detail`` as a mapping: an object, a JSON string (repaired if need be), or empty.
+
+    A string is decoded with orjson, whose depth limit turns a deeply nested one into a
+    decoding error (and so an empty detail) instead of a recursion error."""
     detail = raw.get("detail")
     if isinstance(detail, Mapping):
         return detail
     if isinstance(detail, str) and detail.strip():
         for text in (detail, _BARE_TIME.sub(r'\1"\2"', detail)):
             try:
-                loaded = json.loads(text)
-            except ValueError:
+                loaded = orjson.loads(text)
+            except orjson.JSONDecodeError:
                 continue
             if isinstance(loaded, Mapping):
                 return loaded
     return {}
 
 
-def session_variant(raw: Mapping[str, Any], description: str, detail: Mapping[str, Any]) -> str:
-    """``accepted``, or ``rejected:<refusal code>`` from the description or the failure cause."""
+def session_variant(source: int | None, description: str, detail: Mapping[str, Any]) -> str:
+    """``accepted``, or ``rejected:<refusal code>`` from the event source, the description or
+    the failure cause."""
     text = description.lower()
-    failure = str(detail.get("data_service_failure_cause") or "").lower()
+    cause = detail.get("data_service_failure_cause")
+    failure = (cause if type(cause) is str else "").lower()
     rejected = (
-        source_of(raw) == POLICY_CONTROL or "rejected" in text or bool(failure)
+        source == POLICY_CONTROL or "rejected" in text or bool(failure)
     ) and "pdp_context" not in detail
     if not rejected:
         return "accepted"
@@ -93,7 +101,7 @@ def notice_variant(raw: Mapping[str, Any], description: str) -> str:
 
 
 def quota_of(detail: Mapping[str, Any], description: str) -> Quota:
-    """The action on exhaustion, expiry and volume of an assigned quota."""
+    """The action on exhaustion and the expiry of an assigned quota (the model reads no more)."""
     quota = detail.get("quota")
     fields: Mapping[str, Any] = quota if isinstance(quota, Mapping) else detail
     action_field = fields.get("action_on_exhaustion")
@@ -102,19 +110,22 @@ def quota_of(detail: Mapping[str, Any], description: str) -> Quota:
         if isinstance(action_field, Mapping)
         else fields.get("action_on_quota_exhaustion_id", action_field)
     )
+    if action_id is not None and type(action_id) not in (int, str):
+        raise EventFormatError(
+            "field 'detail.action_on_exhaustion': expected an id (1 block, 2 throttle), "
+            f"got {shown(action_id)}",
+            field="detail.action_on_exhaustion",
+        )
     action = _ACTIONS.get(action_id)
     if action is None and "throttl" in description.lower():
         action = THROTTLE
     expiry = fields.get("expiryDate", fields.get("expiry_date"))
     try:
         expires = parse_time(expiry) if expiry else None
-    except ValueError:
-        expires = None
-    try:
-        volume = float(fields["volume"]) if fields.get("volume") is not None else None
-    except (TypeError, ValueError):
-        volume = None
-    return Quota(action, expires, volume)
+    except ValueError as exc:
+        field = "detail.expiry_date"
+        raise EventFormatError(f"field '{field}': {exc}", field=field) from exc
+    return Quota(action, expires)
 
 
 def variant_of(
@@ -124,31 +135,48 @@ def variant_of(
     if etype.payload == "notice":
         return notice_variant(raw, description), None
     if etype.payload == "session":
-        return session_variant(raw, description, detail_of(raw)), None
+        return session_variant(source_of(raw), description, detail_of(raw)), None
     if etype.payload == "registration":
         return registration_variant(raw, detail_of(raw)), None
     if etype.payload == "quota":
-        quota = quota_of(detail_of(raw), description)
-        action = (quota.action or BLOCK).lower()
-        return (action if action in etype.effects else etype.default_variant), quota
+        return quota_variant(etype, detail_of(raw), description)
     return etype.default_variant, None
+
+
+def quota_variant(
+    etype: EventType, detail: Mapping[str, Any], description: str
+) -> tuple[str, Quota]:
+    """The variant of a quota event (its action on exhaustion, where the type has one), and
+    the quota it assigns."""
+    quota = quota_of(detail, description)
+    action = (quota.action or BLOCK).lower()
+    return (action if action in etype.effects else etype.default_variant), quota
 
 
 def profile_of(description: str) -> int | None:
     """The service profile id a profile event names in its description."""
     match = _PROFILE.search(description)
-    return int(match.group(1)) if match else None
+    if match is None:
+        return None
+    digits = match.group(1)
+    if len(digits) > len(str(MAX_ID)) or int(digits) > MAX_ID:
+        raise EventFormatError(
+            f"field 'description': a service profile id beyond 64 bits ({shown(digits)})",
+            field="description",
+        )
+    return int(digits)
 
 
 def _username(value: object) -> str | None:
     if isinstance(value, Mapping):
-        found = value.get("username") or value.get("id")
-        return None if found is None else str(found)
+        return _found(value.get("username") or value.get("id"))
     return value if isinstance(value, str) and value else None
 
 
 def _found(value: object) -> str | None:
-    return str(value) if value else None
+    """A name given as a string or a number; anything else names nothing."""
+    named = type(value) is str or (type(value) is int and value.bit_length() <= 64)
+    return str(value) if value and named else None
 
 
 Place = Callable[[Mapping[str, Any], Mapping[str, Any], str], "str | None"]

@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 from sim.errors import CatalogueError
+from sim.events.fields import digits_id
 from statemachines import ALL_MACHINES, trigger_names
 
 Subject = Literal["endpoint", "organisation", "service_profile", "entity"]
@@ -222,8 +223,9 @@ def lookup(key: int | str) -> EventType | None:
     if isinstance(key, int):
         return CATALOGUE.get(key)
     text = key.strip()
-    if text.lstrip("-").isdigit():
-        return CATALOGUE.get(int(text))
+    number = digits_id(text)
+    if number is not None:
+        return CATALOGUE.get(number)
     return _BY_NAME.get(text.casefold())
 
 

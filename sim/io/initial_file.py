@@ -27,8 +27,9 @@ from sim.engine.initial import (
 from sim.engine.machines import RUNNERS
 from sim.engine.state import DeviceState
 from sim.engine.vocabulary import ATTRIBUTES, MACHINES, PROFILE_MACHINES, QUOTA_ACTIONS
-from sim.errors import InitialStateError, suggest
-from sim.io.readers import load_document
+from sim.errors import EventFormatError, InitialStateError, shown, suggest
+from sim.events.fields import read_id
+from sim.io.safe_yaml import load_document
 
 
 def check_state(machine: str, value: object, where: str) -> str:
@@ -36,14 +37,15 @@ def check_state(machine: str, value: object, where: str) -> str:
     runner = RUNNERS.get(machine)
     if runner is None:
         raise InitialStateError(
-            f"unknown machine {machine!r}{suggest(machine, list(RUNNERS))}", field=where or None
+            f"unknown machine {shown(machine)}{suggest(machine, list(RUNNERS))}",
+            field=where or None,
         )
     if isinstance(value, str):
         for state in runner.states:
             if state.casefold() == value.strip().casefold():
                 return state
     raise InitialStateError(
-        f"{value!r} is not a state of {machine} (one of {', '.join(runner.states)})"
+        f"{shown(value)} is not a state of {machine} (one of {', '.join(runner.states)})"
         f"{suggest(str(value), runner.states)}",
         field=where or None,
     )
@@ -56,20 +58,20 @@ def device_state(values: Mapping[str, Any], base: DeviceState, where: str) -> De
         if name == "data_quota_action":
             if value not in QUOTA_ACTIONS:
                 raise InitialStateError(
-                    f"expected Block or Throttle, got {value!r}", field=f"{where}.{name}"
+                    f"expected Block or Throttle, got {shown(value)}", field=f"{where}.{name}"
                 )
             changes[name] = value
         elif name in ATTRIBUTES:
             if not isinstance(value, bool):
                 raise InitialStateError(
-                    f"expected true or false, got {value!r}", field=f"{where}.{name}"
+                    f"expected true or false, got {shown(value)}", field=f"{where}.{name}"
                 )
             changes[name] = value
         elif name in MACHINES:
             changes[name] = check_state(name, value, f"{where}.{name}")
         else:
             raise InitialStateError(
-                f"unknown machine {name!r}{suggest(name, [*MACHINES, *ATTRIBUTES])}",
+                f"unknown machine {shown(name)}{suggest(name, [*MACHINES, *ATTRIBUTES])}",
                 field=where or None,
             )
     return base._replace(**changes)
@@ -85,19 +87,28 @@ def _mapping(value: object, where: str) -> Mapping[str, Any]:
     return value
 
 
+def _key_path(where: str, key: object) -> str:
+    """The dotted path of a key as messages show it; a key that is not a plain printable name
+    or number is shown as its repr, cut short, so that a message stays one line."""
+    text = str(key) if type(key) in (int, str) else ""
+    plain = text and text.isprintable() and len(text) <= 40 and "." not in text
+    return f"{where}.{text}" if plain else f"{where}[{shown(key)}]"
+
+
 def _id(value: object, where: str) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    raise InitialStateError(f"expected a numeric id, got {value!r}", field=where or None)
+    try:
+        return read_id(value, where)
+    except EventFormatError:
+        raise InitialStateError(
+            f"expected a numeric id (0 to 2**63-1), got {shown(value)}", field=where or None
+        ) from None
 
 
 def _known(data: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
     for key in data:
         if key not in allowed:
             raise InitialStateError(
-                f"unknown key {key!r}{suggest(str(key), allowed)}", field=where or None
+                f"unknown key {shown(key)}{suggest(str(key), allowed)}", field=where or None
             )
 
 
@@ -112,7 +123,7 @@ def _organisation(data: Mapping[str, Any], where: str) -> OrganisationSetup:
     for pid, switches in _mapping(
         data.get("service_profiles"), f"{where}.service_profiles"
     ).items():
-        here = f"{where}.service_profiles.{pid}"
+        here = _key_path(f"{where}.service_profiles", pid)
         switches = _mapping(switches, here)
         _known(switches, PROFILE_MACHINES, here)
         profiles[_id(pid, here)] = {
@@ -151,11 +162,11 @@ def _initial_state(data: object) -> InitialState:
     defaults = device_state(_mapping(top.get("defaults"), "defaults"), DeviceState(), "defaults")
     organisations: dict[int | None, OrganisationSetup] = {}
     for key, value in _mapping(top.get("organisations"), "organisations").items():
-        here = f"organisations.{key}"
+        here = _key_path("organisations", key)
         organisations[_id(key, here)] = _organisation(_mapping(value, here), here)
     devices: dict[Hashable, DeviceSetup] = {}
     for key, value in _mapping(top.get("devices"), "devices").items():
-        here = f"devices.{key}"
+        here = _key_path("devices", key)
         setup = _device(_mapping(value, here), defaults, here)
         org = organisation_state(organisations.get(setup.organisation))
         consistent(setup.state, org.context(setup.service_profile), f"{here}.state")

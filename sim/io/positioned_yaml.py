@@ -2,7 +2,7 @@
 
 Scenario errors must point at ``file:line:col``; PyYAML knows positions only while composing,
 so this loader builds ``PositionedDict`` and ``PositionedList`` values that keep them. It
-extends the package's safe loader, so on/off/yes/no stay strings.
+extends the package's safe loader (``sim.io.safe_yaml``), so its limits and rules hold.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from sim.io.readers import yaml_loader
+from sim.io.safe_yaml import SafeLoader
 
 Position = tuple[int, int]  # 1-based line and column
 
@@ -54,7 +54,7 @@ class PositionedList(list[Any]):
         return self.positions[index] if index < len(self.positions) else self.position
 
 
-class _Loader(yaml_loader()):  # type: ignore[misc]
+class _Loader(SafeLoader):
     """The package's safe loader, constructing positioned containers."""
 
     def construct_positioned_mapping(self, node: MappingNode) -> PositionedDict:

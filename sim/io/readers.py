@@ -1,33 +1,30 @@
 """Reading event files and documents from disk or stdin: the I/O edge of the package.
 
 Event input is one JSON object, a JSON array of objects (the webhook's bulk mode, the Event
-API's pages) or JSON Lines; ``-`` is stdin. Every item comes with a position (the line of a
+API's pages) or JSON Lines, gzip-compressed or not, with or without a UTF-8 byte order mark;
+``-`` is stdin. Every item comes with a position (the line of a
 JSON Lines file, the index in an array) so that a bad event can be named precisely; a file
 that cannot be read at all raises ``InputError``. Large JSON Lines files can be split into
 chunks at line boundaries so that several processes decode them at once.
-
-YAML documents are loaded with on/off/yes/no kept as strings, because ``On`` and ``Off`` are
-too close to state names to be turned into booleans.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
-import re
 import sys
-from collections.abc import Iterable, Iterator
-from itertools import pairwise
-from pathlib import Path
-from typing import IO, Any, NamedTuple
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import chain, pairwise
+from typing import IO, Any, NamedTuple, cast
 
 import orjson
-import yaml
 
 from sim.errors import InputError
 
-#: (position, decoded value or None, why it could not be decoded or None). A plain tuple:
-#: one is made per line of input, so it has to be cheap.
-Decoded = tuple[int, Any, "str | None"]
+#: (position, value): an item of a JSON document and its index (-1 for a single object).
+Decoded = tuple[int, Any]
 
 
 class Source(NamedTuple):
@@ -43,55 +40,132 @@ class Source(NamedTuple):
         return f"{self.label}:{position}" if self.lines else f"{self.label}[{position}]"
 
 
-def _open(path: str) -> IO[bytes]:
-    if path == "-":
-        return sys.stdin.buffer
+_GZIP = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _open(path: str, label: str) -> IO[bytes]:
+    """The bytes of one input, gunzipped when they are gzip, without a UTF-8 byte order
+    mark; ``InputError`` for what cannot be read or is not UTF-8 by its first bytes."""
+    raw = _raw(path, label)
+    stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw)) if _peek(raw, 2, label) == _GZIP else raw
+    head = _peek(stream, 3, label)
+    if head[:2] in _UTF16_BOMS or (len(head) > 1 and head[1] == 0):
+        stream.close()
+        raise InputError(
+            f"{label}: looks like UTF-16 text; convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)"
+        )
+    if head == _BOM:
+        stream.read(3)
+    return stream
+
+
+def _raw(path: str, label: str) -> IO[bytes]:
+    """The file, or standard input (left open when the replay is done with it)."""
     try:
-        return open(path, "rb")
+        if path != "-":
+            return open(path, "rb")
+        if sys.stdin is None or sys.stdin.closed:
+            raise InputError(f"{label}: standard input is closed")
+        try:
+            descriptor = sys.stdin.fileno()
+        except (AttributeError, OSError):  # a stand-in for stdin, as tests and hosts use
+            return io.BufferedReader(io.BytesIO(sys.stdin.buffer.read()))
+        return open(descriptor, "rb", closefd=False)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from exc
 
 
-def _first_object_line(first: bytes) -> bool:
-    if not first.lstrip().startswith(b"{"):
+def _peek(stream: IO[bytes], size: int, label: str) -> bytes:
+    """The next ``size`` bytes without consuming them (``InputError`` for damaged gzip)."""
+    try:
+        return stream.peek(size)[:size]  # type: ignore[attr-defined,no-any-return]
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{label}: cannot read: {exc}") from exc
+
+
+def _object_line(line: bytes) -> bool:
+    if not line.lstrip().startswith(b"{"):
         return False
     try:
-        return isinstance(orjson.loads(first), dict)
+        return isinstance(orjson.loads(line), dict)
     except orjson.JSONDecodeError:
         return False
 
 
-def read_events(path: str) -> tuple[Source, Iterator[Decoded]]:
-    """The source of one input and its decoded items, in file order."""
+def _next_line(stream: IO[bytes], seen: list[bytes]) -> bytes:
+    """The next non-blank line (b"" at the end); every line read is kept in ``seen``, so
+    that lines keep their numbers and a whole document can be put back together."""
+    line = stream.readline()
+    seen.append(line)
+    while line and not line.strip():
+        line = stream.readline()
+        seen.append(line)
+    return line
+
+
+class JsonLines:
+    """The lines of a JSON Lines input numbered from 1: those read to recognise it, then the
+    rest of the stream. The parser decodes them (it knows which fields it needs)."""
+
+    def __init__(self, head: list[bytes], stream: IO[bytes], label: str) -> None:
+        self.head, self.stream, self.label = head, stream, label
+
+    def numbered(self) -> Iterator[tuple[int, bytes]]:
+        """(line number, line) for every line, blank ones included (read inside
+        ``reading()``): a plain iterator, as the replay's hot loop runs over it."""
+        return enumerate(chain(self.head, self.stream), 1)
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Close the stream after the block; a read error in it (a damaged gzip stream)
+        becomes ``InputError``."""
+        try:
+            yield
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{self.label}: cannot read: {exc}") from exc
+        finally:
+            self.stream.close()
+
+    def close(self) -> None:
+        """Close the stream without reading the rest."""
+        self.stream.close()
+
+
+def read_events(path: str) -> tuple[Source, JsonLines | Iterator[Decoded]]:
+    """The source of one input, and its lines (JSON Lines) or its decoded items.
+
+    JSON Lines when the first or the second non-blank line is an event object (a bad first
+    line is then reported like any bad line), an array or a single object otherwise.
+    """
     label = "<stdin>" if path == "-" else path
-    stream = _open(path)
-    first = stream.readline()
-    number = 1
-    while first and not first.strip():
-        first = stream.readline()
-        number += 1
-    if _first_object_line(first):
-        return Source(label, True), _json_lines(stream, first, number)
-    with stream:
-        rest = first + stream.read()
+    stream = _open(path, label)
+    try:
+        seen: list[bytes] = []
+        first = _next_line(stream, seen)
+        if _object_line(first):
+            return Source(label, True), JsonLines(seen, stream, label)
+        if not first.lstrip().startswith(b"[") and _object_line(_next_line(stream, seen)):
+            return Source(label, True), JsonLines(seen, stream, label)
+        rest = b"".join(seen) + stream.read()
+    except (OSError, EOFError) as exc:
+        stream.close()
+        raise InputError(f"{label}: cannot read: {exc}") from exc
+    stream.close()
     return Source(label, False), _whole_document(rest, label)
 
 
-def _json_lines(stream: IO[bytes], first: bytes, number: int) -> Iterator[Decoded]:
-    with stream:
-        yield number, orjson.loads(first), None
-        yield from decode_lines(stream, number + 1)
-
-
-def decode_lines(lines: Iterable[bytes], first: int) -> Iterator[Decoded]:
-    """Every non-blank line decoded, numbered from ``first``."""
-    loads = orjson.loads
-    for number, line in enumerate(lines, first):
-        try:
-            yield number, loads(line), None
-        except orjson.JSONDecodeError as exc:
-            if line.strip():
-                yield number, None, f"not valid JSON ({exc})"
+def undecodable(data: bytes, exc: orjson.JSONDecodeError) -> str:
+    """Why ``data`` is not JSON, saying so when it is not even UTF-8 text."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return (
+            f"not UTF-8 text (byte 0x{data[bad.start]:02x} at column {bad.start + 1}; "
+            "the file may be Latin-1 or another encoding: convert it to UTF-8)"
+        )
+    return f"not valid JSON ({exc})"
 
 
 def _whole_document(data: bytes, label: str) -> Iterator[Decoded]:
@@ -100,12 +174,13 @@ def _whole_document(data: bytes, label: str) -> Iterator[Decoded]:
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise InputError(f"{label}: not JSON, a JSON array or JSON Lines ({exc})") from exc
+        raise InputError(
+            f"{label}: not JSON, a JSON array or JSON Lines: {undecodable(data, exc)}"
+        ) from exc
     if isinstance(document, list):
-        for index, value in enumerate(document):
-            yield index, value, None
+        yield from enumerate(document)
     else:
-        yield -1, document, None
+        yield -1, document
 
 
 class Chunk(NamedTuple):
@@ -118,12 +193,17 @@ class Chunk(NamedTuple):
 
 def json_lines_chunks(path: str, size: int) -> list[Chunk] | None:
     """Split a JSON Lines file into chunks of about ``size`` bytes; None if not JSON Lines."""
-    source, items = read_events(path)
-    close = getattr(items, "close", None)
-    if close:
-        close()
-    if not source.lines:
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(3)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if head.startswith(_GZIP) or head == _BOM:
         return None
+    _, items = read_events(path)
+    if not isinstance(items, JsonLines):
+        return None
+    items.close()
     try:
         total = os.path.getsize(path)
         bounds = [0]
@@ -146,37 +226,3 @@ def chunk_lines(chunk: Chunk) -> list[bytes]:
             return stream.read(chunk.end - chunk.start).split(b"\n")
     except OSError as exc:
         raise InputError(f"{chunk.path}: cannot read: {exc.strerror or exc}") from exc
-
-
-class _StringBooleansLoader(yaml.SafeLoader):
-    """SafeLoader that reads only true/false as booleans (YAML 1.2), never on/off/yes/no."""
-
-
-_StringBooleansLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_StringBooleansLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-
-
-def yaml_loader() -> type[yaml.SafeLoader]:
-    """The safe YAML loader used for every YAML file the package reads."""
-    return _StringBooleansLoader
-
-
-def load_document(path: str) -> Any:
-    """A YAML or JSON document (initial state), chosen by extension; JSON is also YAML."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    try:
-        if path.endswith(".json"):
-            return orjson.loads(text)
-        return yaml.load(text, Loader=_StringBooleansLoader)
-    except (orjson.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: cannot parse: {exc}") from exc

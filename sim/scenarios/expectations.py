@@ -8,7 +8,7 @@ name is checked against the vocabulary, with its position and a did-you-mean.
 from __future__ import annotations
 
 from sim.engine.vocabulary import DEVICE_NAMES, ENTITY_MACHINES, PROFILE_MACHINES, states
-from sim.errors import suggest
+from sim.errors import shown, suggest
 from sim.io.positioned_yaml import PositionedDict
 from sim.scenarios.model import Expectation, ScenarioStep, Setup
 from sim.scenarios.reader import Reader
@@ -35,7 +35,7 @@ def read_checks(reader: Reader, setup: Setup, data: PositionedDict, step: Scenar
         expect = reader.mapping(
             data["expect"], data.value_at("expect"), f"step {step.number}: expect"
         )
-        if expect and all(k in setup.devices for k in expect):
+        if expect and all(_alias(k) in setup.devices for k in expect):
             step.expect += _per_device(reader, setup, expect, f"step {step.number}: expect")
         elif step.device is None:
             reader.fail(
@@ -58,10 +58,10 @@ def read_checks(reader: Reader, setup: Setup, data: PositionedDict, step: Scenar
 def _per_device(reader: Reader, setup: Setup, data: PositionedDict, what: str) -> list[Expectation]:
     found = []
     for alias, given in data.items():
-        if alias not in setup.devices:
+        if _alias(alias) not in setup.devices:
             reader.fail(
                 data.key_at(alias),
-                f"{what}: unknown device {alias!r}{suggest(str(alias), tuple(setup.devices))}",
+                f"{what}: unknown device {shown(alias)}{suggest(str(alias), tuple(setup.devices))}",
             )
         found += reader.states(
             reader.mapping(given, data.value_at(alias), f"{what}.{alias}"),
@@ -69,6 +69,11 @@ def _per_device(reader: Reader, setup: Setup, data: PositionedDict, what: str) -
             str(alias),
         )
     return found
+
+
+def _alias(key: object) -> object:
+    """A device alias as the setup keeps it: a number names the alias written as that number."""
+    return str(key) if type(key) is int else key
 
 
 def _organisation(
@@ -95,7 +100,7 @@ def _organisation(
         if alias not in setup.profiles:
             reader.fail(
                 profiles.key_at(alias),
-                f"{what}: unknown service profile {alias!r}{suggest(str(alias), tuple(setup.profiles))}",
+                f"{what}: unknown service profile {shown(alias)}{suggest(str(alias), tuple(setup.profiles))}",
             )
         table = {s: states(s) for s in PROFILE_MACHINES}
         found += reader.states(

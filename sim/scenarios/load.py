@@ -12,6 +12,7 @@ import yaml
 
 from sim.errors import ScenarioError
 from sim.io.positioned_yaml import load
+from sim.io.safe_yaml import problem_of
 from sim.scenarios.expectations import read_final
 from sim.scenarios.model import Scenario
 from sim.scenarios.reader import Reader
@@ -48,9 +49,7 @@ def load_scenario(path: Path) -> Scenario:
     try:
         document = load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = getattr(exc, "problem", None) or str(exc)
+        position, problem = problem_of(exc)
         reader.fail(position, f"not valid YAML: {problem}")
     top = reader.mapping(document, (1, 1), "a scenario")
     reader.keys(top, TOP_KEYS, "the scenario")

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sim.errors import ScenarioError, suggest
+from sim.errors import ScenarioError, shown, suggest
 from sim.io.positioned_yaml import Position, PositionedDict
 from sim.scenarios.model import Expectation
 from sim.scenarios.values import canonical, duration, moment
@@ -45,14 +45,15 @@ class Reader:
         for key in data:
             if key not in allowed:
                 self.fail(
-                    data.key_at(key), f"unknown key {key!r} in {what}{suggest(str(key), allowed)}"
+                    data.key_at(key),
+                    f"unknown key {shown(key)} in {what}{suggest(str(key), allowed)}",
                 )
 
     def text(self, data: PositionedDict, key: str, default: str | None = None) -> str:
         """A string value (required unless there is a default)."""
         value = data.get(key, default)
         if value is None:
-            self.fail(data.position, f"missing key {key!r}")
+            self.fail(data.position, f"missing key {shown(key)}")
         if not isinstance(value, str):
             self.fail(data.value_at(key), f"{key} must be text, got {_kind(value)}")
         return value
@@ -69,7 +70,8 @@ class Reader:
         if found is None:
             listed = ", ".join(choices) if len(choices) <= 8 else f"{len(choices)} names"
             self.fail(
-                position, f"{what} {value!r} is not one of {listed}{suggest(str(value), choices)}"
+                position,
+                f"{what} {shown(value)} is not one of {listed}{suggest(str(value), choices)}",
             )
         return found
 

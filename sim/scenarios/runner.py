@@ -14,6 +14,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from sim.engine.digest import TraceDigest
 from sim.engine.fleet import Fleet
 from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import INCONSISTENT, INVALID
@@ -147,7 +148,13 @@ class _Run:
 
     def _events_file(self, step: ScenarioStep) -> None:
         assert step.events_file is not None
-        replay([step.events_file], fleet=self.fleet)
+        digest = TraceDigest()
+        self.fleet.ledger.sink = digest
+        try:
+            replay([step.events_file], fleet=self.fleet)
+        finally:
+            self.fleet.ledger.sink = None
+        self.trace.extend(digest.entries())
         self.now = max(self.now, self.fleet.clock.now or self.now)
 
     def _wait(self, step: ScenarioStep) -> None:

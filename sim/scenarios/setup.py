@@ -27,7 +27,7 @@ from sim.engine.vocabulary import (
     attribute_value,
     states,
 )
-from sim.errors import InitialStateError
+from sim.errors import InitialStateError, shown
 from sim.io.positioned_yaml import PositionedDict
 from sim.scenarios.model import DEFAULT_ORGANISATION, FIRST_ENDPOINT, IMPLICIT_DEVICE, Setup
 from sim.scenarios.reader import Reader
@@ -51,7 +51,7 @@ def read_setup(reader: Reader, top: PositionedDict, start: float) -> Setup:
     devices = reader.mapping(data.get("devices"), data.value_at("devices"), "setup.devices")
     setups: dict[Any, DeviceSetup] = {}
     for number, (alias, value) in enumerate(devices.items()):
-        entry = reader.mapping(value, devices.value_at(alias), f"device {alias!r}")
+        entry = reader.mapping(value, devices.value_at(alias), f"device {shown(alias)}")
         endpoint, device = _device(reader, str(alias), entry, setup, number)
         _check_consistent(reader, device, org_setup, entry)
         setup.devices[str(alias)] = endpoint
@@ -85,8 +85,8 @@ def _profiles(reader: Reader, data: PositionedDict, setup: Setup) -> dict[int, d
     )
     switches: dict[int, dict[str, str]] = {}
     for number, (alias, value) in enumerate(profiles.items(), start=1):
-        entry = reader.mapping(value, profiles.value_at(alias), f"service profile {alias!r}")
-        reader.keys(entry, ("id", *PROFILE_MACHINES), f"service profile {alias!r}")
+        entry = reader.mapping(value, profiles.value_at(alias), f"service profile {shown(alias)}")
+        reader.keys(entry, ("id", *PROFILE_MACHINES), f"service profile {shown(alias)}")
         profile_id = reader.integer(
             entry.get("id", number), entry.value_at("id"), "service profile id"
         )
@@ -101,7 +101,7 @@ def _profiles(reader: Reader, data: PositionedDict, setup: Setup) -> dict[int, d
 def _device(
     reader: Reader, alias: str, entry: PositionedDict, setup: Setup, number: int
 ) -> tuple[int, DeviceSetup]:
-    reader.keys(entry, DEVICE_KEYS, f"device {alias!r}")
+    reader.keys(entry, DEVICE_KEYS, f"device {shown(alias)}")
     endpoint = reader.integer(
         entry.get("endpoint", FIRST_ENDPOINT + number), entry.value_at("endpoint"), "endpoint id"
     )
@@ -117,7 +117,7 @@ def _device(
     values: dict[str, Any] = {}
     for kind in ("data_quota", "sms_quota"):
         values |= _quota(reader, entry, kind, alias, setup)
-    given = reader.mapping(entry.get("state"), entry.value_at("state"), f"state of {alias!r}")
+    given = reader.mapping(entry.get("state"), entry.value_at("state"), f"state of {shown(alias)}")
     for expectation in reader.states(given, STATE_NAMES, alias):
         values[expectation.name] = (
             expectation.state
@@ -134,8 +134,8 @@ def _quota(
 ) -> dict[str, Any]:
     if kind not in entry:
         return {}
-    quota = reader.mapping(entry[kind], entry.value_at(kind), f"{kind} of {alias!r}")
-    reader.keys(quota, QUOTA_KEYS, f"{kind} of {alias!r}")
+    quota = reader.mapping(entry[kind], entry.value_at(kind), f"{kind} of {shown(alias)}")
+    reader.keys(quota, QUOTA_KEYS, f"{kind} of {shown(alias)}")
     values: dict[str, Any] = {kind: ACTIVE}
     if "action_on_exhaustion" in quota:
         if kind == "sms_quota":

@@ -20,12 +20,14 @@ from sim.engine.vocabulary import (
     SETTABLE_ORGANISATION,
     states,
 )
-from sim.errors import suggest
-from sim.events.catalogue import CATALOGUE, REFUSALS, EventType, lookup, names
+from sim.errors import EventFormatError, shown, suggest
+from sim.events.catalogue import REFUSALS, EventType, lookup, names
+from sim.events.fields import MAX_TIME
 from sim.io.positioned_yaml import PositionedDict, PositionedList
 from sim.scenarios.expectations import read_checks
 from sim.scenarios.model import ScenarioStep, Setup
 from sim.scenarios.reader import Reader
+from sim.scenarios.recorded import event_json_name, events_file_problem, plain
 
 ACTIONS = ("event", "event_json", "events_file", "wait", "set")
 CHECKS = ("expect", "expect_organisation")
@@ -63,7 +65,15 @@ def read_steps(reader: Reader, top: PositionedDict, setup: Setup) -> list[Scenar
             top.value_at("steps") if "steps" in top else top.position,
             "steps must be a non-empty list",
         )
-    return [_step(reader, setup, steps.at(i), item, i + 1) for i, item in enumerate(steps)]
+    read = [_step(reader, setup, steps.at(i), item, i + 1) for i, item in enumerate(steps)]
+    clock = setup.start
+    for index, step in enumerate(read):
+        clock += step.seconds if step.action == "wait" else step.after
+        if clock > MAX_TIME:
+            reader.fail(
+                steps.at(index), f"step {step.number}: the scenario's clock would pass 9999-12-30"
+            )
+    return read
 
 
 def _step(
@@ -73,7 +83,8 @@ def _step(
     for key in data:
         if key not in ALL_KEYS:
             reader.fail(
-                data.key_at(key), f"step {number}: unknown key {key!r}{suggest(str(key), ALL_KEYS)}"
+                data.key_at(key),
+                f"step {number}: unknown key {shown(key)}{suggest(str(key), ALL_KEYS)}",
             )
     actions = [a for a in ACTIONS if a in data]
     if len(actions) != 1:
@@ -85,7 +96,7 @@ def _step(
     for key in data:
         if key not in KEYS[action]:
             reader.fail(
-                data.key_at(key), f"step {number}: {key!r} does not apply to a {action} step"
+                data.key_at(key), f"step {number}: {shown(key)} does not apply to a {action} step"
             )
     step = ScenarioStep(number, reader.where(position), action, label=action)
     step.device = _device(reader, setup, data, number)
@@ -95,14 +106,16 @@ def _step(
 
 
 def _alias(reader: Reader, data: PositionedDict, key: str, known: dict[str, int], step: int) -> str:
-    """An alias the setup declares, or a did-you-mean error at its position."""
+    """An alias the setup declares (a number names the alias written as that number), or a
+    did-you-mean error at its position."""
     value = data[key]
-    if value not in known:
+    if type(value) is int:
+        value = str(value)
+    if type(value) is not str or value not in known:
         what = key.replace("_", " ")
-        reader.fail(
-            data.value_at(key),
-            f"step {step}: unknown {what} {value!r}{suggest(str(value), tuple(known))}",
-        )
+        listed = ", ".join(known) if len(known) <= 8 else f"{len(known)} names"
+        hint = suggest(str(value), tuple(known)) or f" (expected one of {listed or 'none'})"
+        reader.fail(data.value_at(key), f"step {step}: unknown {what} {shown(value)}{hint}")
     return str(value)
 
 
@@ -128,7 +141,7 @@ def _event(reader: Reader, setup: Setup, data: PositionedDict, step: ScenarioSte
     if etype is None:
         reader.fail(
             data.value_at("event"),
-            f"step {step.number}: unknown event {data['event']!r}{suggest(str(data['event']), names())}",
+            f"step {step.number}: unknown event {shown(data['event'])}{suggest(str(data['event']), names())}",
         )
     step.type_id, step.label = etype.id, f"{etype.id} {etype.name}"
     if etype.scope == "endpoint" and step.device is None:
@@ -163,7 +176,8 @@ def _variant(reader: Reader, data: PositionedDict, etype: EventType, step: Scena
     for key in ("rejected", "reason"):
         if key in data:
             reader.fail(
-                data.key_at(key), f"step {step.number}: {key!r} applies only to Create PDP Context"
+                data.key_at(key),
+                f"step {step.number}: {shown(key)} applies only to Create PDP Context",
             )
     if etype.payload == "quota" and "quota" in data:
         return _quota(reader, data, etype, step)
@@ -180,7 +194,7 @@ def _session_variant(reader: Reader, data: PositionedDict, step: ScenarioStep) -
     if not isinstance(rejected, bool):
         reader.fail(
             data.value_at("rejected"),
-            f"step {step.number}: rejected must be true or false, got {rejected!r}",
+            f"step {step.number}: rejected must be true or false, got {shown(rejected)}",
         )
     if "reason" in data and not rejected:
         reader.fail(data.key_at("reason"), f"step {step.number}: 'reason' needs 'rejected: true'")
@@ -229,12 +243,12 @@ def _event_json(reader: Reader, setup: Setup, data: PositionedDict, step: Scenar
     raw = reader.mapping(
         data["event_json"], data.value_at("event_json"), f"step {step.number}: event_json"
     )
-    step.event_json = _plain(raw)
-    type_id = (
-        raw.get("event_type", {}).get("id") if isinstance(raw.get("event_type"), dict) else None
-    )
-    etype = CATALOGUE.get(type_id) if isinstance(type_id, int) else None
-    step.label = f"event_json ({etype.name})" if etype else "event_json"
+    step.event_json = plain(raw)
+    try:
+        name = event_json_name(step.event_json)
+    except EventFormatError as exc:
+        reader.fail(data.value_at("event_json"), f"step {step.number}: event_json: {exc}")
+    step.label = f"event_json ({name})" if name else "event_json"
     _timing_and_outcome(reader, data, step)
 
 
@@ -243,11 +257,9 @@ def _events_file(reader: Reader, setup: Setup, data: PositionedDict, step: Scena
     if not isinstance(value, str):
         reader.fail(data.value_at("events_file"), f"step {step.number}: events_file must be a path")
     path = reader.path.parent / value
-    if not path.is_file():
-        reader.fail(
-            data.value_at("events_file"),
-            f"step {step.number}: no such events file {value!r} (relative to the scenario)",
-        )
+    problem = events_file_problem(path, value)
+    if problem:
+        reader.fail(data.value_at("events_file"), f"step {step.number}: {problem}")
     step.events_file, step.label = path, f"events_file {value}"
 
 
@@ -268,14 +280,6 @@ def _set(reader: Reader, setup: Setup, data: PositionedDict, step: ScenarioStep)
                 f"step {step.number}: setting {expectation.name} needs a device: one of {', '.join(setup.devices)}",
             )
     step.label = "set " + ", ".join(f"{k} {v}" for k, v in step.sets.items())
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 READERS = {

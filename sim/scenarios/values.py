@@ -6,31 +6,35 @@ rest of what a person types (``5m``, ``2025-05-01T08:00:00Z``, ``combined attach
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import UTC, date, datetime
 
-from sim.events.event import parse_time
+from sim.errors import shown
+from sim.events.fields import parse_time
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$", re.ASCII)
+#: The longest wait or delay a scenario may write: ten years.
+MAX_DURATION = 3650 * 86400.0
 _UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 
 
 def duration(value: object) -> float:
-    """Seconds from ``90``, ``30s``, ``5m``, ``2h``, ``1d``; ValueError otherwise."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
-        return float(value)
-    match = _DURATION.match(value) if isinstance(value, str) else None
-    if not match:
-        raise ValueError(f"expected a duration such as 30s, 5m, 2h or 1d, got {value!r}")
-    return float(match.group(1)) * _UNIT[match.group(2)]
+    """Seconds from ``90``, ``30s``, ``5m``, ``2h``, ``1d``, at most ``MAX_DURATION``;
+    ValueError otherwise."""
+    seconds = -1.0
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value) if math.isfinite(value) else -1.0
+    elif match := _DURATION.match(value) if isinstance(value, str) else None:
+        seconds = float(match.group(1)) * _UNIT[match.group(2)]
+    if 0 <= seconds <= MAX_DURATION:
+        return seconds
+    if seconds > MAX_DURATION:
+        raise ValueError(f"expected a duration of at most 3650d (10 years), got {shown(value)}")
+    raise ValueError(f"expected a duration such as 30s, 5m, 2h or 1d, got {shown(value)}")
 
 
 def moment(value: object) -> float:
-    """Seconds since the epoch from an ISO 8601 time (YAML may already have parsed it)."""
-    if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp()
+    """Seconds since the epoch from an ISO 8601 time (the package's YAML keeps times as text)."""
     return parse_time(value)
 
 

@@ -1,0 +1,140 @@
+"""Decoding a JSON Lines event straight into an ``Event``: the replay's fast path.
+
+Replay spends most of its time outside the engine if every line is first decoded into a
+dict of every field and then read field by field. ``decode_line`` decodes only the fields
+the model reads, into msgspec structs that check their types while they decode, for the
+shapes nearly every line has: the types whose variant needs no payload (the catalogue's
+``PLAIN_KINDS``), registrations, data sessions and quota events with an object ``detail``
+(the variant readers are ``sim.events.payload``'s, shared with the careful way). For
+anything else (another type, a detail given as a string, an odd field, a value out of
+range, text that is not JSON) it answers None, and the
+caller reads the line the careful way (``orjson`` and ``sim.events.parse.parse_event``),
+which names what is wrong. Both ways give the same ``Event`` for the same line (a property
+test holds them to it); the payload itself is not kept on this path.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+
+from sim.errors import EventFormatError
+from sim.events.catalogue import CATALOGUE, FAILED_REGISTRATION, KIND_IDS, PLAIN_KINDS
+from sim.events.event import SEVERITIES, Event, Quota, pack_marks
+from sim.events.fields import MAX_ID, MAX_TIME, MIN_TIME
+from sim.events.payload import REGISTRATION_FAILURE, quota_variant, session_variant
+
+_new_event = tuple.__new__
+SEVERITY_COUNT = len(SEVERITIES)
+
+
+#: An id as the model takes it; msgspec refuses others while it decodes.
+_Id = Annotated[int, msgspec.Meta(ge=0, le=MAX_ID)]
+
+
+class _Ref(msgspec.Struct, gc=False):
+    id: _Id | None = None
+
+
+class _Type(msgspec.Struct, gc=False):
+    id: int
+
+
+class _Severity(msgspec.Struct, gc=False):
+    id: int = -1
+    description: str | None = None
+
+
+class _Line(msgspec.Struct, gc=False):
+    """The fields of an event line that the model reads (others are skipped unread)."""
+
+    id: _Id
+    timestamp: Annotated[datetime, msgspec.Meta(tz=True)]
+    event_type: _Type
+    description: str | None = None
+    endpoint: _Ref | None = None
+    organisation: _Ref | None = None
+    sim: _Ref | None = None
+    detail: Any = None
+    event_source: _Ref | None = None
+    event_severity: _Severity | None = None
+    alert: bool | int | None = None
+    update_location_failure_reason: Any = None
+
+
+_decode = msgspec.json.Decoder(_Line).decode
+#: Kind ids of accepted data sessions by type id (the most frequent variant, found first).
+_ACCEPTED = {
+    t.id: KIND_IDS[(t.id, "accepted")] for t in CATALOGUE.values() if t.payload == "session"
+}
+
+
+def _variant(line: _Line, type_id: int) -> tuple[int, str, Quota | None] | None:
+    """(kind id, variant, quota) of a registration, a data session or a quota event whose
+    detail is an object (or absent); None for anything else."""
+    detail = line.detail
+    if type(detail) is dict and "pdp_context" in detail and type_id in _ACCEPTED:
+        return _ACCEPTED[type_id], "accepted", None
+    etype = CATALOGUE.get(type_id)
+    if etype is None or not (detail is None or type(detail) is dict):
+        return None
+    quota = None
+    if etype.payload == "registration":
+        failed = line.update_location_failure_reason or (
+            detail and detail.get(REGISTRATION_FAILURE)
+        )
+        variant = FAILED_REGISTRATION if failed else ""
+    elif etype.payload == "session":
+        source = None if line.event_source is None else line.event_source.id
+        variant = session_variant(source, line.description or "", detail or {})
+    elif etype.payload == "quota":
+        try:
+            variant, quota = quota_variant(etype, detail or {}, line.description or "")
+        except EventFormatError:
+            return None
+    else:
+        return None
+    return KIND_IDS[(type_id, variant)], variant, quota
+
+
+def decode_line(data: bytes) -> Event | None:
+    """The event on one JSON line, or None when the careful way must read it.
+
+    msgspec checks the types, the id range and the timestamp's offset while it decodes; the
+    rest is inlined (this runs once per line of a replay).
+    """
+    try:
+        line = _decode(data)
+    except msgspec.DecodeError:
+        return None
+    type_id = line.event_type.id
+    kind_id = PLAIN_KINDS.get(type_id)
+    variant, quota = "", None
+    if kind_id is None:
+        found = _variant(line, type_id)
+        if found is None:
+            return None
+        kind_id, variant, quota = found
+    seconds = line.timestamp.timestamp()
+    if not MIN_TIME <= seconds <= MAX_TIME:
+        return None
+    organisation, endpoint, sim = line.organisation, line.endpoint, line.sim
+    severity, flag = line.event_severity, 1 if line.alert == 1 else 0
+    if severity is None:
+        marks = flag
+    elif 0 <= severity.id < SEVERITY_COUNT:
+        marks = (severity.id + 1) << 1 | flag
+    else:
+        marks = pack_marks(severity.id, flag, severity.description)
+    return _new_event(
+        Event,
+        (
+            line.id, seconds, type_id, variant,
+            None if organisation is None else organisation.id,
+            None if endpoint is None else endpoint.id,
+            None if sim is None else sim.id,
+            "", None, kind_id, None, None, quota, marks,
+        ),
+    )  # fmt: skip
