@@ -2,9 +2,9 @@
 
 The platform's payloads vary (domain.md section 1): several timestamp formats, ``alert: 1``,
 ``name`` instead of ``description``, numbers as strings, and per type the parts that
-``sim.events.payload`` reads. This module reads the common fields, asks the catalogue which
-variant reader and subject the type has, and raises ``EventFormatError`` naming the field it
-cannot read; extra fields are kept in ``raw``.
+``sim.events.payload`` reads. This module reads the common fields (through the checks of
+``sim.events.fields``), asks the catalogue which variant reader and subject the type has, and
+raises ``EventFormatError`` naming the field it cannot read; extra fields are kept in ``raw``.
 """
 
 from __future__ import annotations

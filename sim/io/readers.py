@@ -2,10 +2,11 @@
 
 Event input is one JSON object, a JSON array of objects (the webhook's bulk mode, the Event
 API's pages) or JSON Lines, gzip-compressed or not, with or without a UTF-8 byte order mark;
-``-`` is stdin. Every item comes with a position (the line of a
-JSON Lines file, the index in an array) so that a bad event can be named precisely; a file
-that cannot be read at all raises ``InputError``. Large JSON Lines files can be split into
-chunks at line boundaries so that several processes decode them at once.
+``-`` is stdin. A JSON Lines input is handed over as numbered lines (the parser decodes them,
+``sim.io.decoding``), a document as its values with their index, so that a bad event can be
+named precisely; a file that cannot be read at all (UTF-16, a damaged gzip stream, a folder,
+a document that does not parse) raises ``InputError``. Large JSON Lines files can be split
+into chunks at line boundaries so that several processes decode them at once.
 """
 
 from __future__ import annotations
