@@ -74,11 +74,7 @@ def parse_time(value: object) -> float:
         raise ValueError(f"expected an ISO 8601 timestamp, got {shown(value)}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return in_range(moment.timestamp(), value)
-
-
-def in_range(seconds: float, value: object) -> float:
-    """``seconds`` if it lies between 1970-01-01 and 9999-12-30 UTC; ValueError otherwise."""
+    seconds = moment.timestamp()
     if MIN_TIME <= seconds <= MAX_TIME:
         return seconds
     raise ValueError(f"expected a time between 1970-01-01 and 9999-12-30 (UTC), got {shown(value)}")

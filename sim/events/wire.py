@@ -27,7 +27,7 @@ from sim.events.fields import MAX_ID, MAX_TIME, MIN_TIME
 from sim.events.payload import REGISTRATION_FAILURE, quota_variant, session_variant
 
 _new_event = tuple.__new__
-SEVERITY_COUNT = len(SEVERITIES)
+_SEVERITY_COUNT = len(SEVERITIES)
 
 
 #: An id as the model takes it; msgspec refuses others while it decodes.
@@ -124,7 +124,7 @@ def decode_line(data: bytes) -> Event | None:
     severity, flag = line.event_severity, 1 if line.alert == 1 else 0
     if severity is None:
         marks = flag
-    elif 0 <= severity.id < SEVERITY_COUNT:
+    elif 0 <= severity.id < _SEVERITY_COUNT:
         marks = (severity.id + 1) << 1 | flag
     else:
         marks = pack_marks(severity.id, flag, severity.description)

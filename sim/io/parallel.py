@@ -24,7 +24,8 @@ from sim.io.readers import Chunk, chunk_lines, json_lines_chunks
 PARALLEL_BYTES = 32 * 2**20
 CHUNK_BYTES = 16 * 2**20
 _new_event = tuple.__new__
-Decoded = tuple[list[tuple[Any, ...]], list[tuple[int, str]], int]
+#: What a worker sends back: events as plain tuples, invalid lines, the chunk's line count.
+ChunkResult = tuple[list[tuple[Any, ...]], list[tuple[int, str]], int]
 
 
 def cores() -> int:
@@ -42,7 +43,7 @@ def chunks_of(path: str, workers: int) -> list[Chunk] | None:
     return chunks if chunks and len(chunks) > 1 else None
 
 
-def _parse_chunk(chunk: Chunk) -> Decoded:
+def _parse_chunk(chunk: Chunk) -> ChunkResult:
     """Worker side: events as plain tuples, the invalid ones by line number within the
     chunk, and the chunk's line count."""
     events: list[Event] = []
@@ -66,8 +67,9 @@ def read_parallel(
     ``invalid`` gets ``file:line: why`` for each line that cannot be read."""
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     path, line = chunks[0].path, 1
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        decoded: Iterable[Decoded] = pool.map(_parse_chunk, chunks)
+    processes = min(workers, len(chunks))
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(method)) as pool:
+        decoded: Iterable[ChunkResult] = pool.map(_parse_chunk, chunks)
         if progress:
             decoded = tqdm(decoded, total=len(chunks), desc=f"reading {path}", unit=" chunks",
                            delay=1.0, file=sys.stderr, disable=None)  # fmt: skip

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sim.errors import ScenarioError, shown, suggest
+from sim.events.fields import parse_time
 from sim.io.positioned_yaml import Position, PositionedDict
 from sim.scenarios.model import Expectation
-from sim.scenarios.values import canonical, duration, moment
+from sim.scenarios.values import canonical, duration
 
 
 class Reader:
@@ -85,7 +86,7 @@ class Reader:
     def moment(self, value: Any, position: Position) -> float:
         """Epoch seconds from an ISO 8601 time."""
         try:
-            return moment(value)
+            return parse_time(value)
         except ValueError as exc:
             self.fail(position, str(exc))
 

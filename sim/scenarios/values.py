@@ -1,7 +1,7 @@
-"""The values scenario authors write besides names: durations, times, case-free choices.
+"""The values scenario authors write besides names: durations and case-free choices.
 
 Names of machines, views and states are ``sim.engine.vocabulary``'s; this module reads the
-rest of what a person types (``5m``, ``2025-05-01T08:00:00Z``, ``combined attached``).
+rest of what a person types (``5m``, ``combined attached``); times are ``sim.events.fields``'s.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import math
 import re
 
 from sim.errors import shown
-from sim.events.fields import parse_time
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$", re.ASCII)
 #: The longest wait or delay a scenario may write: ten years.
@@ -31,11 +30,6 @@ def duration(value: object) -> float:
     if seconds > MAX_DURATION:
         raise ValueError(f"expected a duration of at most 3650d (10 years), got {shown(value)}")
     raise ValueError(f"expected a duration such as 30s, 5m, 2h or 1d, got {shown(value)}")
-
-
-def moment(value: object) -> float:
-    """Seconds since the epoch from an ISO 8601 time (the package's YAML keeps times as text)."""
-    return parse_time(value)
 
 
 def canonical(value: object, choices: tuple[str, ...]) -> str | None:
