@@ -19,11 +19,17 @@ from collections.abc import Iterable
 from statemachines.table import MachineDefinitionError
 
 
-def suggest(word: object, choices: Iterable[str]) -> str:
-    """' (did you mean X?)' when a close match exists, else ''."""
+def closest(word: object, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``word`` (case-insensitive), if one is close enough."""
     lowered = {c.casefold(): c for c in choices}
     close = difflib.get_close_matches(str(word).casefold(), list(lowered), n=1, cutoff=0.6)
-    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+    return lowered[close[0]] if close else None
+
+
+def suggest(word: object, choices: Iterable[str]) -> str:
+    """' (did you mean X?)' when a close match exists, else ''."""
+    close = closest(word, choices)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 #: How many characters of a bad value a message shows.
@@ -114,6 +120,37 @@ class InitialStateError(DeviceSimError):
 class ScenarioError(DeviceSimError):
     """A scenario file that is not valid, placed by ``path``, ``line`` and ``column``."""
 
+    @property
+    def errors(self) -> list[ScenarioError]:
+        """Every error found in the file, in file order (this one alone here)."""
+        return [self]
+
+    #: Errors found beyond those ``errors`` holds (see ``ScenarioErrors``).
+    not_shown = 0
+
+
+class ScenarioErrors(ScenarioError):
+    """Several errors of one scenario file, found in one pass: ``str()`` is one line per error,
+    and a last line counting those beyond the first ``SHOWN_ERRORS`` when there are more.
+    Placed (``path``, ``line``, ``column``) where the first one is."""
+
+    def __init__(self, errors: list[ScenarioError], count: int) -> None:
+        first = errors[0]
+        super().__init__(first.message, path=first.path, line=first.line, column=first.column)
+        self._errors = errors
+        self.not_shown = count - len(errors)
+
+    @property
+    def errors(self) -> list[ScenarioError]:
+        return self._errors
+
+    def __str__(self) -> str:
+        lines = [str(error) for error in self._errors]
+        if self.not_shown:
+            more = "error" if self.not_shown == 1 else "errors"
+            lines.append(f"{self.path}: ... and {self.not_shown} more {more}")
+        return "\n".join(lines)
+
 
 class UsageError(DeviceSimError):
     """A command used wrongly: a path that does not exist, a -k expression that does not parse."""
@@ -144,9 +181,11 @@ __all__ = [
     "InputError",
     "MachineDefinitionError",
     "ScenarioError",
+    "ScenarioErrors",
     "ScenarioFailed",
     "StrictReplayError",
     "UsageError",
+    "closest",
     "shown",
     "suggest",
 ]

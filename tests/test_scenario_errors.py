@@ -93,7 +93,7 @@ CASES = [
         "bad reason",
         GOOD_SETUP
         + "steps:\n  - event: 3\n    device: tracker\n    rejected: true\n    reason: no quota\n",
-        "12:13: step 1: reason 'no quota' is not one of 12 names (did you mean 'no_quota'?)",
+        "12:13: step 1: reason 'no quota' is not one of no_quota, quota_exhausted, quota_expired, data_service_disabled, sim_not_activated, imei_lock, apn_not_authorized, pdn_not_supported, imsi_not_found, monthly_limit, inactivity, unknown (did you mean 'no_quota'?)",
     ),
     (
         "reason without rejected",

@@ -11,7 +11,7 @@ from typing import Any
 from sim.engine.fleet import Fleet
 from sim.engine.machines import RUNNERS
 from sim.engine.rules import PRECONDITIONS, rules_reading
-from sim.engine.trace import TraceEntry, format_time
+from sim.engine.trace import SET_TYPE, DeviceChange, TraceEntry, format_time
 from sim.engine.vocabulary import MACHINES, VIEWS, attribute_text
 from sim.engine.why import Answer
 from sim.events.catalogue import CATALOGUE, REFUSAL_BY_CODE, Effect, EventType
@@ -113,31 +113,27 @@ def failure_line(entry: TraceEntry) -> str:
 
 
 def trace_line(entry: TraceEntry) -> str:
-    """One event of a trace on one line, its changes and warnings indented below it."""
+    """One event of a trace on one line, its changes and warnings indented below it. A change
+    made with no event reads as what it did: ``set policy Blocked -> Unblocked (scenario)``."""
     who = f" endpoint {entry.endpoint}" if entry.endpoint is not None else ""
-    tag = " (synthesised)" if entry.synthesised else ""
-    flagged = [entry.severity] if entry.severity not in ("", "Info") else []
-    flagged += ["alert"] if entry.alert else []
-    marks = f"  [{', '.join(flagged)}]" if flagged else ""
-    lines = [
-        f"{format_time(entry.time) or '-'}  #{entry.id if entry.id is not None else '-'}  "
-        f"{entry.type_id} {entry.type_name}{tag}{who}: {entry.outcome}{marks}"
-    ]
-    for item in entry.changes:
-        change = item.change
-        where = (
-            f"endpoint {item.endpoint} "
-            if item.endpoint is not None and item.endpoint != entry.endpoint
-            else ""
-        )
-        because = (
-            f"  [inferred: {change.reason}]"
-            if change.inferred
-            else ""
-            if change.cause == "event"
-            else f"  [{change.cause}: {change.reason}]"
-        )
-        lines.append(f"    {where}{change.machine}: {change.source} -> {change.dest}{because}")
+    when = format_time(entry.time) or "-"
+    changes = entry.changes
+    if entry.type_id != SET_TYPE:
+        tag = " (synthesised)" if entry.synthesised else ""
+        flagged = [entry.severity] if entry.severity not in ("", "Info") else []
+        flagged += ["alert"] if entry.alert else []
+        marks = f"  [{', '.join(flagged)}]" if flagged else ""
+        lines = [
+            f"{when}  #{entry.id if entry.id is not None else '-'}  "
+            f"{entry.type_id} {entry.type_name}{tag}{who}: {entry.outcome}{marks}"
+        ]
+    elif changes:
+        first, changes = changes[0].change, changes[1:]
+        by = f" ({first.reason})" if first.reason else ""
+        lines = [f"{when}  set {first.machine} {first.source} -> {first.dest}{by}{who}"]
+    else:
+        lines = [f"{when}  {entry.type_name}{who}: unchanged (already in that state)"]
+    lines += [_change_line(item, entry.endpoint) for item in changes]
     for view in entry.views:
         where = (
             f"endpoint {view.endpoint} "
@@ -152,6 +148,20 @@ def trace_line(entry: TraceEntry) -> str:
     lines += [f"    warning: {w}" for w in entry.warnings]
     lines += [f"    note: {n}" for n in entry.notes]
     return "\n".join(lines)
+
+
+def _change_line(item: DeviceChange, endpoint: Hashable | None) -> str:
+    """One change under its event: the machine, from and to, and its cause unless the event
+    itself was the cause."""
+    change = item.change
+    where = f"endpoint {item.endpoint} " if item.endpoint not in (None, endpoint) else ""
+    if change.inferred:
+        because = f"  [inferred: {change.reason}]"
+    elif change.cause == "event":
+        because = ""
+    else:
+        because = f"  [{change.cause}: {change.reason}]" if change.reason else f"  [{change.cause}]"
+    return f"    {where}{change.machine}: {change.source} -> {change.dest}{because}"
 
 
 def percent(part: dict[str, Any]) -> str:

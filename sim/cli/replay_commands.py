@@ -15,6 +15,8 @@ from typing import Any
 import orjson
 
 from sim.cli import render, replay_table
+from sim.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from sim.cli.help_table import command_parser
 from sim.cli.terminal import colours, writable_file
 from sim.cli.trace_filter import parse_trace_where
 from sim.cli.trace_out import TraceWriter
@@ -28,7 +30,6 @@ from sim.events.fields import digits_id
 from sim.io.initial_file import load_initial
 from sim.io.replay import Replay, read_all, replay_events
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: How many failed or invalid events are named on stderr (the rest are counted).
 SHOWN_FAILURES = 20
 
@@ -184,11 +185,14 @@ def _starting_options(parser: argparse.ArgumentParser) -> None:
 
 def add_replay_commands(commands: Any) -> None:
     """Add ``replay`` and ``why`` to the subcommands of the command line."""
-    replay = commands.add_parser("replay", help="replay event files (JSON, JSON array, JSON Lines)")
+    replay = command_parser(commands, "replay")
     replay.add_argument("paths", nargs="+", metavar="PATH", help="event files; - reads stdin")
     replay.add_argument(
-        "--strict", action="store_true", help="exit 1 on inconsistent or invalid events"
-    )
+        "--strict", action="store_true",
+        help="exit 1 on an inconsistent or invalid event (named on stderr); also stops "
+        "following impossible events: the model keeps its state instead of taking the one "
+        "the event reports",
+    )  # fmt: skip
     replay.add_argument("--json", action="store_true", help="print one JSON document")
     replay.add_argument("--trace", action="store_true", help="also report every event and change")
     replay.add_argument(
@@ -215,7 +219,7 @@ def add_replay_commands(commands: Any) -> None:
     )  # fmt: skip
     _starting_options(replay)
     replay.set_defaults(run=cmd_replay)
-    why = commands.add_parser("why", help="replay event files and say why a device is as it is")
+    why = command_parser(commands, "why")
     why.add_argument("device", metavar="ENDPOINT", help="endpoint id, or sim:<id>")
     why.add_argument("paths", nargs="+", metavar="PATH", help="event files; - reads stdin")
     why.add_argument("--json", action="store_true", help="print one JSON document")

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ElementTree
 from typing import Any
 
 from sim.cli.render import trace_line
-from sim.scenarios.runner import Result
+from sim.scenarios.results import Result
 from sim.scenarios.suite import SuiteResult
 
 
@@ -58,13 +58,29 @@ def as_json(suite: SuiteResult, seconds: float) -> dict[str, Any]:
                 "passed": r.passed,
                 "seconds": round(r.seconds, 6),
                 "failures": [
-                    {"where": f.where, "step": f.step, "message": f.message, "causes": f.causes}
+                    {
+                        "where": f.where,
+                        "step": f.step,
+                        "device": f.device,
+                        "endpoint": f.endpoint,
+                        "message": f.message,
+                        "causes": f.causes,
+                    }
                     for f in r.failures
                 ],
             }
             for r in suite.results
         ],
-        "invalid": [str(error) for error in suite.invalid],
+        "invalid": [
+            {
+                "path": error.path,
+                "errors": [
+                    {"line": e.line, "column": e.column, "message": e.message} for e in error.errors
+                ],
+                "not_shown": error.not_shown,
+            }
+            for error in suite.invalid
+        ],
         "summary": {
             "passed": len(suite.results) - len(suite.failed),
             "failed": len(suite.failed),
@@ -94,11 +110,15 @@ def junit_xml(suite: SuiteResult, seconds: float) -> bytes:
             time=f"{result.seconds:.6f}",
         )
         if result.failures:
-            failure = ElementTree.SubElement(case, "failure", message=result.failures[0].message)
+            failure = ElementTree.SubElement(case, "failure", message=result.failures[0].text)
             failure.text = "\n".join(line for f in result.failures for line in f.lines())
     for error in suite.invalid:
         case = ElementTree.SubElement(root, "testcase", classname=error.path or "", name="validate")
-        ElementTree.SubElement(case, "error", message=str(error), line=str(error.line or ""))
+        lines = str(error).splitlines()
+        invalid = ElementTree.SubElement(
+            case, "error", message=lines[0], line=str(error.line or "")
+        )
+        invalid.text = "\n".join(lines)
     document: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     return _NOT_XML.sub(lambda m: b"\\x%02x" % m.group()[-1], document)
 

@@ -18,7 +18,7 @@ from sim.engine.rules import PRECONDITIONS, RULES
 from sim.engine.state import DeviceState
 from sim.engine.trace import TraceEntry
 from sim.engine.vocabulary import DEVICE_NAMES, MACHINES, STATE_ATTRIBUTES, attribute_text
-from sim.scenarios.runner import Result
+from sim.scenarios.results import Result
 
 Transition = tuple[str, str]  # (source state, trigger)
 

@@ -132,13 +132,15 @@ class Fleet(FleetQueries):
         *,
         organisation: int | None = None,
         profile: int | None = None,
+        by: str = "",
     ) -> TraceEntry:
         """Move a machine to ``target`` through its own transition (a change the platform
         reports with no event). ``key`` is the device for device machines; ``organisation``
-        and ``profile`` name the holder of organisation-level machines. ValueError if no
+        and ``profile`` name the holder of organisation-level machines; ``by`` says who
+        made the change (``scenario``), as the trace and ``why`` tell it. ValueError if no
         transition leads there.
         """
-        return self.organisation_events.set_state(key, machine, target, organisation, profile)
+        return self.organisation_events.set_state(key, machine, target, organisation, profile, by)
 
     # The hot path.
     def _apply(self, event: Event, record: bool) -> TraceEntry | None:

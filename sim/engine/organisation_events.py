@@ -18,7 +18,7 @@ from sim.engine.packing import MEMBER_SHIFT, STATE_MASK, device_code
 from sim.engine.rules import SILENT_CHANGES
 from sim.engine.step import Change, Move, force
 from sim.engine.store import FanOut, FleetStore
-from sim.engine.trace import DeviceChange, DeviceView, Ledger, TraceEntry, entry_for
+from sim.engine.trace import SET_TYPE, DeviceChange, DeviceView, Ledger, TraceEntry, entry_for
 from sim.engine.views import view_changes
 from sim.engine.vocabulary import MACHINES, SETTABLE_ORGANISATION
 from sim.events.catalogue import EventType
@@ -129,13 +129,14 @@ class OrganisationEvents:
         target: str,
         organisation: int | None,
         profile: int | None,
+        by: str,
     ) -> TraceEntry:
         """Move a machine to ``target`` through its own transition (see ``Fleet.set_state``)."""
         if machine not in MACHINES:
-            return self._set_organisation(machine, target, organisation, profile)
+            return self._set_organisation(machine, target, organisation, profile, by)
         store = self.store
         code = store.devices[key]
-        forced = force(store.state(key), store.context(key), machine, target)
+        forced = force(store.state(key), store.context(key), machine, target, by)
         if forced is None:
             raise ValueError(
                 f"no transition of {machine} leads from {getattr(store.state(key), machine)} to {target}"
@@ -149,7 +150,7 @@ class OrganisationEvents:
         return self._record_set(key, store.members[member][0], machine, changes, fanned)
 
     def _set_organisation(
-        self, machine: str, target: str, org_id: int | None, profile: int | None
+        self, machine: str, target: str, org_id: int | None, profile: int | None, by: str
     ) -> TraceEntry:
         if machine not in SETTABLE_ORGANISATION:
             raise ValueError(f"{machine} is set by its events only")
@@ -162,7 +163,7 @@ class OrganisationEvents:
         if trigger is None:
             return self._record_set(None, org_id, machine, [], FanOut([], [], [], []))
         fanned = self.store.recheck(org_id, profile if machine != "organisation" else None)
-        changes = [Change(machine, before, target, "set", "", trigger)]
+        changes = [Change(machine, before, target, "set", by, trigger)]
         return self._record_set(None, org_id, machine, changes, fanned)
 
     def _record_set(
@@ -178,7 +179,7 @@ class OrganisationEvents:
             c.cause.removeprefix("rule:") for c in changes if c.cause.startswith("rule:")
         ) + tuple(fanned.checks)
         entry = TraceEntry(
-            None, self.clock.now, -2, f"set {machine}", key, org_id,
+            None, self.clock.now, SET_TYPE, f"set {machine}", key, org_id,
             APPLIED if changes else UNCHANGED,
             tuple(DeviceChange(key, c) for c in changes) + tuple(fanned.changes),
             synthesised=True, moves=moves, checks=checks, views=tuple(fanned.views),

@@ -111,11 +111,12 @@ def apply_rules(state: DeviceState, context: Context) -> tuple[DeviceState, list
 
 
 def force(
-    state: DeviceState, context: Context, machine: str, target: str
+    state: DeviceState, context: Context, machine: str, target: str, by: str = ""
 ) -> tuple[DeviceState, list[Change]] | None:
     """Move one machine to ``target`` by the transition its table has for that, then apply
     the rules; None when no transition leads there. For changes the platform makes with no
-    event (a policy unblocked, a quota refilled)."""
+    event (a policy unblocked, a quota refilled); ``by`` says who made it (the reason of the
+    change)."""
     before = getattr(state, machine)
     if before == target:
         return state, []
@@ -123,7 +124,7 @@ def force(
     if trigger is None:
         return None
     after, rule_changes = apply_rules(replaced(state, machine, target), context)
-    return after, [Change(machine, before, target, "set", "", trigger), *rule_changes]
+    return after, [Change(machine, before, target, "set", by, trigger), *rule_changes]
 
 
 class _Draft:

@@ -18,6 +18,9 @@ from sim.engine.step import Change, Move, StepResult
 from sim.events.catalogue import CATALOGUE
 from sim.events.event import Event
 
+#: The type id of a trace entry that records a change made with no event (``Fleet.set_state``).
+SET_TYPE = -2
+
 
 class DeviceChange(NamedTuple):
     """A change of one machine of one device (or of an organisation-level machine)."""

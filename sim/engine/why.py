@@ -138,7 +138,8 @@ def _chain(name: str, value: str, device: Device, label: EventLabel) -> tuple[Li
     if change.inferred:
         return head, Link(f"{label(entry)} proves it ({change.reason})", entry.id, entry.time)
     if change.cause == "set":
-        return head, Link(f"a change reported with no event ({label(entry)})", entry.id, entry.time)
+        who = f"set by the {change.reason}" if change.reason else "a change reported with no event"
+        return head, Link(f"{who} ({label(entry)})", entry.id, entry.time)
     return head, event
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from sim.errors import ScenarioError
+from sim.events.fields import parse_time
 from sim.io.positioned_yaml import load
 from sim.io.safe_yaml import problem_of
 from sim.scenarios.expectations import read_final
@@ -35,8 +36,8 @@ TOP_KEYS = (
 
 
 def load_scenario(path: Path) -> Scenario:
-    """Read and check one scenario file; ScenarioError (one line) if anything is wrong."""
-    reader = Reader(path)
+    """Read and check one scenario file; ScenarioError if anything is wrong (``ScenarioErrors``,
+    one line each, when more than one thing is)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -46,6 +47,12 @@ def load_scenario(path: Path) -> Scenario:
             line=1,
             column=1,
         ) from exc
+    return read_scenario(text, path)
+
+
+def read_scenario(text: str, path: Path) -> Scenario:
+    """Check a scenario's YAML text, placed in messages (and recordings found) as ``path``."""
+    reader = Reader(path)
     try:
         document = load(text)
     except yaml.YAMLError as exc:
@@ -53,17 +60,29 @@ def load_scenario(path: Path) -> Scenario:
         reader.fail(position, f"not valid YAML: {problem}")
     top = reader.mapping(document, (1, 1), "a scenario")
     reader.keys(top, TOP_KEYS, "the scenario")
-    start = reader.moment(top.get("start", DEFAULT_START), top.value_at("start"))
+    start = parse_time(DEFAULT_START)
+    with reader.recovering():
+        start = reader.moment(top.get("start", DEFAULT_START), top.value_at("start"))
     setup = read_setup(reader, top, start)
     tags = top.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        reader.fail(top.value_at("tags"), "tags must be a list of words")
-    mode = reader.choice(top.get("mode", "strict"), top.value_at("mode"), MODES, "mode")
+        with reader.recovering():
+            reader.fail(top.value_at("tags"), "tags must be a list of words")
+    mode = "strict"
+    with reader.recovering():
+        mode = reader.choice(top.get("mode", mode), top.value_at("mode"), MODES, "mode")
     steps = read_steps(reader, top, setup)
+    name = description = ""
+    with reader.recovering():
+        name = reader.text(top, "name")
+    with reader.recovering():
+        description = reader.text(top, "description", "")
+    expect = read_final(reader, top, setup)
+    reader.finish()
     return Scenario(
         path=path,
-        name=reader.text(top, "name"),
-        description=reader.text(top, "description", ""),
+        name=name,
+        description=description,
         tags=list(tags),
         mode=mode,
         start=start,
@@ -73,5 +92,5 @@ def load_scenario(path: Path) -> Scenario:
         initial=setup.initial,
         expiries=setup.expiries,
         steps=steps,
-        expect=read_final(reader, top, setup),
+        expect=expect,
     )

@@ -9,7 +9,6 @@ The first failing step ends the scenario: later states would only repeat the sam
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -20,56 +19,17 @@ from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import INCONSISTENT, INVALID
 from sim.engine.trace import TraceEntry
 from sim.engine.views import refusal_reason
-from sim.engine.vocabulary import MACHINES, STATE_ATTRIBUTES, VIEWS
+from sim.engine.vocabulary import DEVICE_NAMES, MACHINES, STATE_ATTRIBUTES, VIEWS
 from sim.engine.why import Device as WhyDevice
 from sim.engine.why import explain
 from sim.errors import DeviceSimError
 from sim.events.build import build_event, timestamp
 from sim.events.catalogue import CATALOGUE, UNKNOWN_REFUSAL
 from sim.io.replay import replay
+from sim.scenarios.event_step import AUTO_REASON
 from sim.scenarios.load import load_scenario
 from sim.scenarios.model import Expectation, Scenario, ScenarioStep
-from sim.scenarios.steps import AUTO_REASON
-
-
-@dataclass
-class Failure:
-    """One failed check: where it was written, what was wrong, and why the state is what it is."""
-
-    where: str
-    step: int | None
-    message: str
-    causes: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        """The failure as the CLI and the pytest plugin print it."""
-        head = f"{self.where}: " + (f"step {self.step}: " if self.step else "") + self.message
-        return [head, *(f"    because {cause}" for cause in self.causes)]
-
-
-@dataclass
-class StepReport:
-    """What one step did: its trace entries (the event and anything it set off)."""
-
-    step: ScenarioStep
-    entries: list[TraceEntry]
-
-
-@dataclass
-class Result:
-    """The outcome of one scenario."""
-
-    scenario: Scenario
-    failures: list[Failure] = field(default_factory=list)
-    steps: list[StepReport] = field(default_factory=list)
-    seconds: float = 0.0
-    #: Everything the fleet did, set-up included: what coverage counts.
-    trace: list[TraceEntry] = field(default_factory=list)
-
-    @property
-    def passed(self) -> bool:
-        """True when every check held."""
-        return not self.failures
+from sim.scenarios.results import Failure, Result, StepReport
 
 
 class _Run:
@@ -91,6 +51,21 @@ class _Run:
         for (alias, quota), moment in self.scenario.expiries.items():
             self.fleet.schedule_expiry(self.scenario.devices[alias], quota, moment)
         self._mark(0)
+        self.result.start = self._states()
+
+    def _fail(
+        self,
+        where: str,
+        step: int | None,
+        message: str,
+        causes: list[str] | None = None,
+        device: str | None = None,
+    ) -> None:
+        """Record a failure about ``device`` (an alias; None for the organisation)."""
+        endpoint = self.scenario.devices.get(device) if device else None
+        named = len(self.scenario.devices) > 1
+        failure = Failure(where, step, message, causes or [], device, endpoint, named)
+        self.result.failures.append(failure)
 
     def _mark(self, number: int) -> None:
         self.step_of += [number] * (len(self.trace) - len(self.step_of))
@@ -100,15 +75,21 @@ class _Run:
         try:
             ACTIONS[step.action](self, step)
         except (ValueError, DeviceSimError) as exc:  # an impossible set, an unreadable file
-            self.result.failures.append(Failure(step.where, step.number, str(exc)))
+            self._fail(step.where, step.number, str(exc), device=step.device)
             return False
         self._mark(step.number)
         entries = self.trace[before:]
-        self.result.steps.append(StepReport(step, entries))
+        self.result.steps.append(StepReport(step, entries, self._states()))
         self._check_outcome(step, entries)
         for expectation in step.expect:
             self._check(expectation, step.number)
         return not self.result.failures
+
+    def _states(self) -> dict[str, dict[str, str]]:
+        return {
+            alias: {name: self.fleet.value(endpoint, name) for name in DEVICE_NAMES}
+            for alias, endpoint in self.scenario.devices.items()
+        }
 
     def _event(self, step: ScenarioStep) -> None:
         assert step.type_id is not None
@@ -166,41 +147,25 @@ class _Run:
             endpoint = self.scenario.devices[step.device] if step.device else None
             profile = self.scenario.profiles.get(step.service_profile or "")
             self.fleet.set_state(
-                endpoint, machine, state, organisation=self.scenario.organisation, profile=profile
-            )
+                endpoint, machine, state, organisation=self.scenario.organisation,
+                profile=profile, by="scenario",
+            )  # fmt: skip
 
     def _check_outcome(self, step: ScenarioStep, entries: list[TraceEntry]) -> None:
         events = [e for e in entries if not e.synthesised]
         if step.outcome is not None:
             if not events:
-                self.result.failures.append(
-                    Failure(
-                        step.outcome_where,
-                        step.number,
-                        f"expected outcome {step.outcome}, but no event was applied",
-                    )
-                )
+                message = f"expected outcome {step.outcome}, but no event was applied"
+                self._fail(step.outcome_where, step.number, message, device=step.device)
             elif events[0].outcome != step.outcome:
                 why = [*events[0].warnings, *events[0].notes]
-                self.result.failures.append(
-                    Failure(
-                        step.outcome_where,
-                        step.number,
-                        f"expected outcome {step.outcome}, got {events[0].outcome}",
-                        why,
-                    )
-                )
+                message = f"expected outcome {step.outcome}, got {events[0].outcome}"
+                self._fail(step.outcome_where, step.number, message, why, step.device)
             return
         bad = [e for e in events if e.outcome in (INCONSISTENT, INVALID)]
         if bad and self.scenario.strict:
-            self.result.failures.append(
-                Failure(
-                    step.where,
-                    step.number,
-                    f"unexpected {bad[0].outcome} event ({bad[0].type_name}) in strict mode",
-                    list(bad[0].warnings),
-                )
-            )
+            message = f"unexpected {bad[0].outcome} event ({bad[0].type_name}) in strict mode"
+            self._fail(step.where, step.number, message, list(bad[0].warnings), step.device)
 
     def _actual(self, expectation: Expectation) -> str:
         org = self.fleet.organisations[self.scenario.organisation]
@@ -220,9 +185,8 @@ class _Run:
             message = (
                 f"expected {_who(expectation)}{expectation.name} {expectation.state}, got {actual}"
             )
-            self.result.failures.append(
-                Failure(expectation.where, step, message, self._causes(expectation))
-            )
+            device = expectation.subject if expectation.subject in self.scenario.devices else None
+            self._fail(expectation.where, step, message, self._causes(expectation), device)
 
     def _causes(self, expectation: Expectation) -> list[str]:
         """Why the device's actual value is what it is: the chains of causes ``devicesim why``

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from sim.engine.outcomes import OUTCOMES
@@ -58,6 +59,16 @@ def _device_value(name: str) -> Schema:
     return _enum(values)
 
 
+def _expectations(whose: str) -> Schema:
+    return {
+        "description": f"{{alias: {{machine or view: state}}}}, or {{machine or view: state}} for {whose}",
+        "type": "object",
+        "additionalProperties": {
+            "oneOf": [{"type": "string"}, {"type": "boolean"}, _device_states(DEVICE_NAMES)]
+        },
+    }
+
+
 def _organisation_expectations() -> Schema:
     return _closed(
         {
@@ -72,7 +83,6 @@ def _organisation_expectations() -> Schema:
 
 
 def _step() -> Schema:
-    states = _device_states(DEVICE_NAMES)
     actions = ("event", "event_json", "events_file", "wait", "set")
     variants = sorted({variant for _, variant in KINDS[1:] if variant})
     properties: Schema = {
@@ -102,11 +112,7 @@ def _step() -> Schema:
                 "volume": {"type": "number"},
             }
         ),
-        "expect": {
-            "description": "{machine or view: state} for the step's device, or {alias: {machine or view: state}}",
-            "type": "object",
-            "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "boolean"}, states]},
-        },
+        "expect": _expectations("the step's device"),
         "expect_organisation": _organisation_expectations(),
     }
     return _closed(properties, oneOf=[{"required": [action]} for action in actions])
@@ -162,12 +168,17 @@ def scenario_schema() -> Schema:
                 "start": {"type": "string", "format": "date-time"},
                 "setup": _setup(),
                 "steps": {"type": "array", "minItems": 1, "items": _step()},
-                "expect": {"type": "object", "additionalProperties": _device_states(DEVICE_NAMES)},
+                "expect": _expectations("the one device of a one-device scenario"),
                 "expect_organisation": _organisation_expectations(),
             },
             required=["name", "steps"],
         ),
     }
+
+
+def schema_path() -> Path:
+    """Where the schema file is installed (what editors are pointed at)."""
+    return Path(str(resources.files("sim.scenarios").joinpath(SCHEMA_FILE))).resolve()
 
 
 def shipped_schema() -> str:

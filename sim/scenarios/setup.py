@@ -41,19 +41,27 @@ STATE_NAMES = {name: DEVICE_NAMES[name] for name in (*MACHINES, *STATE_ATTRIBUTE
 
 
 def read_setup(reader: Reader, top: PositionedDict, start: float) -> Setup:
-    """The ``setup`` section (all of it optional). Without devices there is one, ``device``."""
-    data = reader.mapping(top.get("setup"), top.value_at("setup"), "setup")
+    """The ``setup`` section (all of it optional). Without devices there is one, ``device``.
+
+    A device or service profile with an error still declares its alias, so that the steps
+    naming it are checked rather than each reported as naming an unknown alias."""
+    data = reader.part(top.get("setup"), top.value_at("setup"), "setup")
     reader.keys(data, SETUP_KEYS, "setup")
     setup = Setup(start=start)
     organisation = _organisation(reader, data, setup)
     profiles = _profiles(reader, data, setup)
     org_setup = OrganisationSetup(organisation, profiles)
-    devices = reader.mapping(data.get("devices"), data.value_at("devices"), "setup.devices")
+    devices = reader.part(data.get("devices"), data.value_at("devices"), "setup.devices")
     setups: dict[Any, DeviceSetup] = {}
     for number, (alias, value) in enumerate(devices.items()):
-        entry = reader.mapping(value, devices.value_at(alias), f"device {shown(alias)}")
-        endpoint, device = _device(reader, str(alias), entry, setup, number)
-        _check_consistent(reader, device, org_setup, entry)
+        endpoint = FIRST_ENDPOINT + number
+        device = DeviceSetup(DeviceState(), setup.organisation, None)
+        errors = reader.error_count
+        with reader.recovering():
+            entry = reader.mapping(value, devices.value_at(alias), f"device {shown(alias)}")
+            endpoint, device = _device(reader, str(alias), entry, setup, number)
+            if reader.error_count == errors:  # a state read in part would fail it twice
+                _check_consistent(reader, device, org_setup, entry)
         setup.devices[str(alias)] = endpoint
         setups[endpoint] = device
     if not setup.devices:
@@ -64,37 +72,43 @@ def read_setup(reader: Reader, top: PositionedDict, start: float) -> Setup:
 
 
 def _organisation(reader: Reader, data: PositionedDict, setup: Setup) -> str:
-    org = reader.mapping(
-        data.get("organisation"), data.value_at("organisation"), "setup.organisation"
-    )
+    org = reader.part(data.get("organisation"), data.value_at("organisation"), "setup.organisation")
     reader.keys(org, ("id", "name", "state"), "setup.organisation")
-    setup.organisation = reader.integer(
-        org.get("id", DEFAULT_ORGANISATION), org.value_at("id"), "organisation id"
-    )
-    return reader.choice(
-        org.get("state", states("organisation")[0]),
-        org.value_at("state"),
-        states("organisation"),
-        "organisation state",
-    )
+    with reader.recovering():
+        setup.organisation = reader.integer(
+            org.get("id", DEFAULT_ORGANISATION), org.value_at("id"), "organisation id"
+        )
+    state = states("organisation")[0]
+    with reader.recovering():
+        state = reader.choice(
+            org.get("state", state),
+            org.value_at("state"),
+            states("organisation"),
+            "organisation state",
+        )
+    return state
 
 
 def _profiles(reader: Reader, data: PositionedDict, setup: Setup) -> dict[int, dict[str, str]]:
-    profiles = reader.mapping(
+    profiles = reader.part(
         data.get("service_profiles"), data.value_at("service_profiles"), "setup.service_profiles"
     )
     switches: dict[int, dict[str, str]] = {}
     for number, (alias, value) in enumerate(profiles.items(), start=1):
-        entry = reader.mapping(value, profiles.value_at(alias), f"service profile {shown(alias)}")
-        reader.keys(entry, ("id", *PROFILE_MACHINES), f"service profile {shown(alias)}")
-        profile_id = reader.integer(
-            entry.get("id", number), entry.value_at("id"), "service profile id"
-        )
-        setup.profiles[str(alias)] = profile_id
-        switches[profile_id] = {
-            s: reader.choice(entry.get(s, states(s)[0]), entry.value_at(s), states(s), s)
-            for s in PROFILE_MACHINES
-        }
+        setup.profiles[str(alias)] = number
+        with reader.recovering():
+            entry = reader.mapping(
+                value, profiles.value_at(alias), f"service profile {shown(alias)}"
+            )
+            reader.keys(entry, ("id", *PROFILE_MACHINES), f"service profile {shown(alias)}")
+            profile_id = reader.integer(
+                entry.get("id", number), entry.value_at("id"), "service profile id"
+            )
+            setup.profiles[str(alias)] = profile_id
+            switches[profile_id] = {
+                s: reader.choice(entry.get(s, states(s)[0]), entry.value_at(s), states(s), s)
+                for s in PROFILE_MACHINES
+            }
     return switches
 
 
@@ -102,22 +116,26 @@ def _device(
     reader: Reader, alias: str, entry: PositionedDict, setup: Setup, number: int
 ) -> tuple[int, DeviceSetup]:
     reader.keys(entry, DEVICE_KEYS, f"device {shown(alias)}")
-    endpoint = reader.integer(
-        entry.get("endpoint", FIRST_ENDPOINT + number), entry.value_at("endpoint"), "endpoint id"
-    )
+    endpoint = FIRST_ENDPOINT + number
+    with reader.recovering():
+        endpoint = reader.integer(
+            entry.get("endpoint", endpoint), entry.value_at("endpoint"), "endpoint id"
+        )
     profile = None
     if "service_profile" in entry:
-        name = reader.choice(
-            entry["service_profile"],
-            entry.value_at("service_profile"),
-            tuple(setup.profiles),
-            "service profile",
-        )
-        profile = setup.profiles[name]
+        with reader.recovering():
+            name = reader.choice(
+                entry["service_profile"],
+                entry.value_at("service_profile"),
+                tuple(setup.profiles),
+                "service profile",
+            )
+            profile = setup.profiles[name]
     values: dict[str, Any] = {}
     for kind in ("data_quota", "sms_quota"):
-        values |= _quota(reader, entry, kind, alias, setup)
-    given = reader.mapping(entry.get("state"), entry.value_at("state"), f"state of {shown(alias)}")
+        with reader.recovering():
+            values |= _quota(reader, entry, kind, alias, setup)
+    given = reader.part(entry.get("state"), entry.value_at("state"), f"state of {shown(alias)}")
     for expectation in reader.states(given, STATE_NAMES, alias):
         values[expectation.name] = (
             expectation.state

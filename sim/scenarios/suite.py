@@ -15,7 +15,8 @@ from pathlib import Path
 from sim.errors import ScenarioError, UsageError
 from sim.scenarios.load import load_scenario
 from sim.scenarios.model import Scenario
-from sim.scenarios.runner import Result, run_scenario
+from sim.scenarios.results import Result
+from sim.scenarios.runner import run_scenario
 
 SUFFIXES = (".yaml", ".yml")
 _TOKEN = re.compile(r"\(|\)|[^\s()]+")

@@ -1,0 +1,179 @@
+"""What ``--help`` says: per command a summary, a paragraph and examples; the commands grouped
+by what people do with them. Kept apart from the parser so the words can be read (and
+reviewed) as text."""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from typing import Any, NamedTuple
+
+#: Where help paragraphs wrap.
+WIDTH = 88
+
+
+class Help(NamedTuple):
+    """One command's help: the one line listed under its group, the paragraph on its own
+    page, and examples (a comment, then the command)."""
+
+    summary: str
+    description: str
+    examples: tuple[tuple[str, str], ...]
+
+
+HELP = {
+    "events": Help(
+        "list the event catalogue",
+        "List every event type the platform sends (id, name, category, what it drives), as "
+        "the catalogue of the emnify documentation names them. Names and ids are what "
+        "scenario steps, 'explain' and '--trace-where type=' accept.",
+        (
+            ("the catalogue as a table", "devicesim events"),
+            ("as JSON, e.g. for a dashboard's legend", "devicesim events --json"),
+        ),
+    ),
+    "explain": Help(
+        "explain what one event type does",
+        "Explain one event type: each machine it moves and from which states, the "
+        "attributes it sets, its variants (a refused session, a quota's action), what it "
+        "needs to be consistent, and the cross-machine rules it can set off.",
+        (
+            ("by name", 'devicesim explain "Quota used up"'),
+            ("by id", "devicesim explain 19"),
+        ),
+    ),
+    "new": Help(
+        "write a commented starting scenario",
+        "Write NAME.yaml: a commented scenario with a set-up, the events given with --event "
+        "(or a device coming online), and expectations the model computed, so that it "
+        "passes 'devicesim run' as written and you edit from a working example. It refuses "
+        "to overwrite a file. The first line points editors at the installed JSON Schema.",
+        (
+            ("a device coming online", "devicesim new first-session"),
+            (
+                "the events you want to study",
+                'devicesim new quota-story --event "Data quota assigned" --event "Quota used up"',
+            ),
+            ("two devices", "devicesim new fleet --devices 2"),
+        ),
+    ),
+    "validate": Help(
+        "check scenario files without running them",
+        "Read scenario files and report every error of each file at once, one line each "
+        "with file:line:col and a did-you-mean, without running anything. Exit 2 when a "
+        "file is invalid, 5 when no scenario file is found.",
+        (
+            ("one file", "devicesim validate quota-story.yaml"),
+            ("a folder", "devicesim validate scenarios/"),
+        ),
+    ),
+    "run": Help(
+        "run scenario files (default: scenarios/)",
+        "Run scenario files as a test suite, as pytest would: a dot or F per file, each "
+        "failure with its position, the device it is about and the chain of causes behind "
+        "the actual state, then a summary. A file with errors is reported and not run. "
+        "Exit 0 all passed, 1 a scenario failed, 2 a file is invalid, 5 nothing selected.",
+        (
+            ("every scenario under scenarios/", "devicesim run"),
+            ("by tag or name, narrating each step", "devicesim run -k data-quota --explain"),
+            ("for CI", "devicesim run scenarios/ --junit-xml report.xml"),
+        ),
+    ),
+    "cover": Help(
+        "write scenarios exercising every transition and rule",
+        "Write a small set of scenarios that together take every transition of every "
+        "machine and set off every cross-machine rule, found by searching the model. Run "
+        "them with --coverage to see it; exit 1 if some target cannot be reached.",
+        (
+            ("write them", "devicesim cover --out covered/"),
+            ("and see what they exercise", "devicesim run covered/ --coverage"),
+        ),
+    ),
+    "schema": Help(
+        "print the JSON Schema of scenario files",
+        "Print the JSON Schema of scenario files, for editors that complete and check YAML "
+        "as you type (the YAML language server reads the '# yaml-language-server: "
+        "$schema=...' line that 'devicesim new' writes). --path prints where the installed "
+        "file is instead.",
+        (
+            ("save it next to your scenarios", "devicesim schema > scenario.schema.json"),
+            ("where the installed copy is", "devicesim schema --path"),
+        ),
+    ),
+    "replay": Help(
+        "replay event files (JSON, JSON array, JSON Lines, gzip)",
+        "Replay events as the platform sent them (a Data Streamer capture, an Event API "
+        "export, '-' for stdin) and print each device's final states and the outcome "
+        "counts. Unreadable events are named on stderr, counted, and skipped; the replay "
+        "still exits 0. --strict exits 1 on an inconsistent or invalid event, and also "
+        "changes how impossible events are applied: the model does not follow them "
+        "(lenient, the default, follows the state they report and warns).",
+        (
+            ("a customer's export", "devicesim replay export.json"),
+            (
+                "only the alerts, as they happen",
+                "devicesim replay capture.jsonl.gz --trace-where alert=true",
+            ),
+            (
+                "devices that show Offline, as JSON",
+                "devicesim replay export.json --where connectivity=Offline --json",
+            ),
+        ),
+    ),
+    "why": Help(
+        "replay event files and say why a device is as it is",
+        "Replay event files and explain one device: for each view a customer sees that is "
+        "not healthy (connectivity, data and SMS service) and each machine people ask "
+        "about, the chain of causes back to the events and rules that made it so.",
+        (
+            ("why is endpoint 1001 Offline?", "devicesim why 1001 export.json"),
+            ("a SIM seen without an endpoint", "devicesim why sim:2001 export.json --json"),
+        ),
+    ),
+}
+
+#: ``devicesim --help``: the commands by what people do with them.
+GROUPS = (
+    ("learn the machines", ("events", "explain")),
+    ("write and test scenarios", ("new", "validate", "run", "cover", "schema")),
+    ("replay what devices did", ("replay", "why")),
+)
+
+INTEGRATE = """\
+integrate (Python):
+  sim.testing     Hypothesis strategies and a rule-based state machine that drive your
+                  integration with event streams and compare it to the model
+  pytest          collects scenarios/ itself once the package is installed"""
+
+
+def overview() -> str:
+    """The commands of ``devicesim --help``, grouped."""
+    width = max(len(name) for _, names in GROUPS for name in names) + 4
+    parts = []
+    for title, commands in GROUPS:
+        rows = [f"  {name:<{width}}{HELP[name].summary}" for name in commands]
+        parts.append("\n".join([f"{title}:", *rows]))
+    parts.append(INTEGRATE)
+    parts.append("'devicesim COMMAND --help' explains a command, with examples.")
+    return "\n\n".join(parts)
+
+
+def examples(name: str) -> str:
+    """The examples section of a command's help page."""
+    lines = ["examples:"]
+    for comment, command in HELP[name].examples:
+        lines += [f"  # {comment}", f"  {command}"]
+    return "\n".join(lines)
+
+
+def command_parser(commands: Any, name: str) -> argparse.ArgumentParser:
+    """Add the subcommand ``name`` with its help page: summary, paragraph and examples."""
+    text = HELP[name]
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=text.summary,
+        description=textwrap.fill(text.description, WIDTH),
+        epilog=examples(name),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
