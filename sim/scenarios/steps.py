@@ -58,13 +58,12 @@ def read_steps(reader: Reader, top: PositionedDict, setup: Setup) -> list[Scenar
     """Every step, checked; at least one."""
     steps = top.get("steps")
     if not isinstance(steps, PositionedList) or not steps:
-        if reader.misspelt_key(top, "steps"):
-            return []
-        with reader.recovering():
-            reader.fail(
-                top.value_at("steps") if "steps" in top else top.position,
-                "steps must be a non-empty list",
-            )
+        if not reader.misspelt_key(top, "steps"):
+            with reader.recovering():
+                reader.fail(
+                    top.value_at("steps") if "steps" in top else top.position,
+                    "steps must be a non-empty list",
+                )
         return []
     read = []
     for index, item in enumerate(steps):
