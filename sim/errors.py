@@ -7,7 +7,8 @@ place it without parsing text; ``str(error)`` is the one line a person reads:
 visible to developers without being shown to users.
 
 This module may import nothing of the package but ``statemachines`` (whose definition error it
-re-exports), so that every room can raise these errors and suggest names.
+re-exports, imported when first asked for: the command line loads this module before it
+loads any machine), so that every room can raise these errors and suggest names.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 import difflib
 import reprlib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-from statemachines.table import MachineDefinitionError
+if TYPE_CHECKING:
+    from statemachines.table import MachineDefinitionError
 
 
 def closest(word: object, choices: Iterable[str]) -> str | None:
@@ -170,6 +173,15 @@ class ScenarioFailed(DeviceSimError):
     def __init__(self, name: str, lines: list[str], *, path: str | None = None) -> None:
         super().__init__(name, path=path)
         self.lines = lines
+
+
+def __getattr__(name: str) -> Any:
+    """``MachineDefinitionError``, from ``statemachines`` when it is first asked for."""
+    if name == "MachineDefinitionError":
+        from statemachines.table import MachineDefinitionError
+
+        return MachineDefinitionError
+    raise AttributeError(f"module 'sim.errors' has no attribute {name!r}")
 
 
 __all__ = [

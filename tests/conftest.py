@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,23 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+#: Set by ``.ci/run``: a test that needs a program (Graphviz, Chromium) fails instead of
+#: skipping, so that CI always runs them.
+REQUIRE_PROGRAMS = os.environ.get("DEVICESIM_REQUIRE_PROGRAMS") == "1"
+
+
+def program(name: str, package: str) -> str:
+    """The path of an installed program; without it the test is skipped with one line naming
+    the Debian package to install (under ``.ci/run``, it fails instead)."""
+    found = shutil.which(name)
+    if found is None:
+        message = f"needs {name}: install the {package} package (apt-get install {package})"
+        if REQUIRE_PROGRAMS:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
 
 
 pytest_plugins = ["pytester"]

@@ -23,7 +23,7 @@ LAYERS = [
     ["sim.engine"],
     ["sim.io"],
     ["sim.scenarios"],
-    ["sim.coverage", "sim.testing"],
+    ["sim.coverage", "sim.testing", "sim.pictures"],
     ["sim.cli"],
 ]
 ALLOWED: dict[str, set[str]] = {

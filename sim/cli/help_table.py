@@ -33,13 +33,30 @@ HELP = {
         ),
     ),
     "explain": Help(
-        "explain what one event type does",
-        "Explain one event type: each machine it moves and from which states, the "
+        "explain what event types do",
+        "Explain event types: each machine an event moves and from which states, the "
         "attributes it sets, its variants (a refused session, a quota's action), what it "
-        "needs to be consistent, and the cross-machine rules it can set off.",
+        "needs to be consistent, and the cross-machine rules it can set off. Name several "
+        "events to explain each; a word that is no event's exact name or id is a keyword, "
+        "and several matches are listed.",
         (
-            ("by name", 'devicesim explain "Quota used up"'),
-            ("by id", "devicesim explain 19"),
+            ("by name, or by id", 'devicesim explain "Quota used up" 3'),
+            ("find the quota events", "devicesim explain quota"),
+        ),
+    ),
+    "diagram": Help(
+        "draw the machines as state diagrams",
+        "Draw machines from their tables: every state, every transition labelled with the "
+        "events (and cross-machine rules) that make it, final states marked, no-ops dashed. "
+        "With no machine, or 'all', one diagram of every machine and the views a customer "
+        "sees, with which machines feed each view. Mermaid (paste into GitHub, GitLab or "
+        "mermaid.live) and DOT are text; SVG needs Graphviz's dot program.",
+        (
+            (
+                "the data session, its current state highlighted",
+                "devicesim diagram pdp --state pdp=Connected",
+            ),
+            ("everything, as a picture", "devicesim diagram all --format svg -o machines.svg"),
         ),
     ),
     "new": Help(
@@ -68,13 +85,16 @@ HELP = {
         ),
     ),
     "run": Help(
-        "run scenario files (default: scenarios/)",
+        "run scenario files (default: scenarios/, else the bundled library)",
         "Run scenario files as a test suite, as pytest would: a dot or F per file, each "
         "failure with its position, the device it is about and the chain of causes behind "
         "the actual state, then a summary. A file with errors is reported and not run. "
-        "Exit 0 all passed, 1 a scenario failed, 2 a file is invalid, 5 nothing selected.",
+        "Exit 0 all passed, 1 a scenario failed, 2 a file is invalid, 5 nothing selected. "
+        "With no PATH it runs ./scenarios, or the bundled library when there is none. "
+        "--explain narrates each step: the events, what changed and why, and what the "
+        "customer sees (the Portal's status, data and SMS service).",
         (
-            ("every scenario under scenarios/", "devicesim run"),
+            ("every scenario under ./scenarios (or the bundled lessons)", "devicesim run"),
             ("by tag or name, narrating each step", "devicesim run -k data-quota --explain"),
             ("for CI", "devicesim run scenarios/ --junit-xml report.xml"),
         ),
@@ -98,6 +118,16 @@ HELP = {
         (
             ("save it next to your scenarios", "devicesim schema > scenario.schema.json"),
             ("where the installed copy is", "devicesim schema --path"),
+        ),
+    ),
+    "scenarios": Help(
+        "the bundled scenario library: copy it out, or find it",
+        "The lessons installed with the package, one folder per section of the event "
+        "catalogue. 'copy DIR' writes them into a new or empty folder to read and edit; "
+        "'path' prints where they are installed.",
+        (
+            ("a copy to edit", "devicesim scenarios copy lessons/"),
+            ("run the copy", "devicesim run lessons/"),
         ),
     ),
     "replay": Help(
@@ -134,8 +164,8 @@ HELP = {
 
 #: ``devicesim --help``: the commands by what people do with them.
 GROUPS = (
-    ("learn the machines", ("events", "explain")),
-    ("write and test scenarios", ("new", "validate", "run", "cover", "schema")),
+    ("learn the machines", ("events", "explain", "diagram")),
+    ("write and test scenarios", ("new", "validate", "run", "cover", "schema", "scenarios")),
     ("replay what devices did", ("replay", "why")),
 )
 

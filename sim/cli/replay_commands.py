@@ -1,6 +1,6 @@
 """The replay commands: ``devicesim replay`` (final states, trace, filters) and ``devicesim
 why`` (the chains of causes behind one device's state). Both replay event files the same way
-(``--initial``, ``--assume``); ``sim.cli.commands`` adds them to the command line.
+(``--initial``, ``--assume``); their arguments are in ``sim.cli.arguments``.
 """
 
 from __future__ import annotations
@@ -10,19 +10,14 @@ import shutil
 import sys
 from collections.abc import Callable, Hashable, Sequence
 from contextlib import nullcontext
-from typing import Any
-
-import orjson
 
 from sim.cli import render, replay_table
 from sim.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from sim.cli.help_table import command_parser
-from sim.cli.terminal import colours, writable_file
+from sim.cli.terminal import colours, print_json, writable_file
 from sim.cli.trace_filter import parse_trace_where
 from sim.cli.trace_out import TraceWriter
 from sim.engine.fleet import Fleet
 from sim.engine.outcomes import INCONSISTENT, INVALID
-from sim.engine.store import ASSUMPTIONS, EVIDENCE
 from sim.engine.trace import TraceEntry
 from sim.errors import StrictReplayError, UsageError, suggest
 from sim.events.event import Event
@@ -32,12 +27,6 @@ from sim.io.replay import Replay, read_all, replay_events
 
 #: How many failed or invalid events are named on stderr (the rest are counted).
 SHOWN_FAILURES = 20
-
-
-def print_json(document: object) -> None:
-    """One indented JSON document on stdout."""
-    sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
-    sys.stdout.flush()
 
 
 def _replayed(
@@ -157,71 +146,3 @@ def device_key(given: str, fleet: Fleet, events: Sequence[Event]) -> Hashable | 
         holders = [e.endpoint for e in events if e.sim == sim_id and e.endpoint is not None]
         return holders[-1] if holders else None
     return None
-
-
-def _workers(text: str) -> int:
-    """A number of processes for ``--workers``: a whole number from 1."""
-    if not text.strip().isascii() or not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 1, got {text!r}")
-    return int(text)
-
-
-def _starting_options(parser: argparse.ArgumentParser) -> None:
-    """How a replay reads and starts: ``--workers``, ``--initial`` and ``--assume``."""
-    parser.add_argument(
-        "--workers", type=_workers, default=None, metavar="N",
-        help="processes that decode a large JSON Lines file (default: one per core; "
-        "1 reads everything in one process)",
-    )  # fmt: skip
-    parser.add_argument("--initial", metavar="FILE", help="initial state (YAML or JSON)")
-    parser.add_argument(
-        "--assume",
-        choices=ASSUMPTIONS,
-        default=EVIDENCE,
-        help="how a device first seen starts: its machines assumed until events show them "
-        "(evidence, the default) or in service",
-    )
-
-
-def add_replay_commands(commands: Any) -> None:
-    """Add ``replay`` and ``why`` to the subcommands of the command line."""
-    replay = command_parser(commands, "replay")
-    replay.add_argument("paths", nargs="+", metavar="PATH", help="event files; - reads stdin")
-    replay.add_argument(
-        "--strict", action="store_true",
-        help="exit 1 on an inconsistent or invalid event (named on stderr); also stops "
-        "following impossible events: the model keeps its state instead of taking the one "
-        "the event reports",
-    )  # fmt: skip
-    replay.add_argument("--json", action="store_true", help="print one JSON document")
-    replay.add_argument("--trace", action="store_true", help="also report every event and change")
-    replay.add_argument(
-        "--trace-where", action="append", default=[], metavar="FIELD=VALUE",
-        help="report only trace entries with this field (repeatable; implies --trace): "
-        "type, severity, alert, outcome, endpoint, organisation, refusal or synthesised, "
-        "e.g. alert=true, type=19, severity=Warn",
-    )  # fmt: skip
-    replay.add_argument(
-        "--trace-out", metavar="FILE",
-        help="write the trace to FILE as JSON Lines, one entry per line, as the replay goes "
-        "(filtered by --trace-where)",
-    )  # fmt: skip
-    replay.add_argument(
-        "--device", action="append", default=[], metavar="ID", help="show this device (repeatable)"
-    )
-    replay.add_argument(
-        "--where", action="append", default=[], metavar="NAME=STATE",
-        help="show devices whose machine or view has this state (repeatable), e.g. pdp=Connected",
-    )  # fmt: skip
-    replay.add_argument(
-        "--color", choices=("auto", "always", "never"), default="auto",
-        help="colour the text output (auto: on a terminal, unless NO_COLOR is set)",
-    )  # fmt: skip
-    _starting_options(replay)
-    replay.set_defaults(run=cmd_replay)
-    why = command_parser(commands, "why")
-    why.add_argument("device", metavar="ENDPOINT", help="endpoint id, or sim:<id>")
-    why.add_argument("paths", nargs="+", metavar="PATH", help="event files; - reads stdin")
-    why.add_argument("--json", action="store_true", help="print one JSON document")
-    _starting_options(why)
-    why.set_defaults(run=cmd_why)

@@ -38,13 +38,34 @@ def summary(suite: SuiteResult, seconds: float) -> str:
 
 
 def narrate(result: Result) -> list[str]:
-    """Every step of a scenario: what it did, which machines changed and why."""
+    """Every step of a scenario: what it did, which machines changed and why, and what the
+    customer sees after it (every step for one device; the devices whose view changed, for
+    several)."""
     lines = [f"{result.scenario.path}: {result.scenario.name}"]
+    before = result.start
     for report in result.steps:
         lines.append(f"  step {report.step.number}: {report.step.label}")
         for entry in report.entries:
             lines += ["    " + line for line in trace_line(entry).splitlines()]
+        lines += ["    " + line for line in customer_sees(before, report.states)]
+        before = report.states
     return lines
+
+
+def _portal(states: dict[str, str]) -> str:
+    return f"{states['connectivity']}, data {states['data_service']}, SMS {states['sms_service']}"
+
+
+def customer_sees(before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -> list[str]:
+    """What the Portal shows after a step: the status, and the data and SMS service."""
+    if len(after) == 1:
+        return [f"customer sees: {_portal(states)}" for states in after.values()]
+    changed = [
+        f"customer sees {alias}: {_portal(states)}"
+        for alias, states in after.items()
+        if alias not in before or _portal(before[alias]) != _portal(states)
+    ]
+    return changed or ["customer sees no change"]
 
 
 def as_json(suite: SuiteResult, seconds: float) -> dict[str, Any]:

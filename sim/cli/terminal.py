@@ -112,3 +112,11 @@ def _writable_folder(folder: Path, option: str, name: str) -> None:
         raise UsageError(f"{option} {name}: {folder} is not a folder")
     if not os.access(folder, os.W_OK):
         raise UsageError(f"{option} {name}: cannot write in {folder} (read-only)")
+
+
+def print_json(document: object) -> None:
+    """One indented JSON document on stdout."""
+    import orjson  # here, not at the top: the command line's start stays quick
+
+    sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from sim.engine.state import Context, DeviceState
-from sim.engine.views import data_service, network_access_denial
+from sim.engine.views import ACCESS, data_service, network_access_denial
 from sim.engine.vocabulary import DENIED
 from sim.events.catalogue import Kind, Trigger, effect_of
 from statemachines import network, pdp, sim, sim_assignment
@@ -66,7 +66,7 @@ def _deleted(state: DeviceState, context: Context) -> str | None:
     return "the SIM is Deleted" if state.sim == sim.DELETED else None
 
 
-_ACCESS = frozenset({"sim", "sim_assignment", "endpoint", "policy", "organisation"})
+_ACCESS = frozenset(ACCESS)
 
 RULES: tuple[Rule, ...] = (
     Rule(

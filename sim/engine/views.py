@@ -35,6 +35,16 @@ from statemachines import service_profile as profile_machine
 
 #: SIM states in which a device may use the network.
 SERVING_SIM = (sim.ACTIVATED, sim.FACTORY_TEST)
+#: The machines that decide whether a device has network access at all (rule 1).
+ACCESS = ("sim", "sim_assignment", "endpoint", "policy", "organisation")
+#: Every machine and attribute each view reads: ``view_inputs`` names a subset of these, and
+#: ``devicesim diagram all`` draws them as the machines that feed the view.
+VIEW_FEEDS: dict[str, tuple[str, ...]] = {
+    "connectivity": (*ACCESS, "network", "pdp", "imei_locked", "portal_offline"),
+    "data_service": (*ACCESS, "data_quota", "data_quota_action", "data_quota_managed",
+                     "data_quota_management"),
+    "sms_service": (*ACCESS, "sms_quota", "sms_quota_managed", "sms_quota_management"),
+}  # fmt: skip
 
 
 def access_denier(state: DeviceState, context: Context) -> tuple[str, str] | None:

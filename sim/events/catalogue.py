@@ -38,6 +38,7 @@ from sim.events.semantics import (
     lookup,
     names,
     register,
+    search,
 )
 
 GENERIC = "Generic Events"
@@ -486,4 +487,5 @@ __all__ = [
     "effect_of",
     "lookup",
     "names",
+    "search",
 ]

@@ -229,6 +229,18 @@ def lookup(key: int | str) -> EventType | None:
     return _BY_NAME.get(text.casefold())
 
 
+def search(keyword: str) -> list[EventType]:
+    """Types whose name or alias contains every word of ``keyword`` (case-insensitive), in
+    catalogue order: how ``explain quota`` finds the quota events."""
+    words = keyword.casefold().split()
+    return [
+        row
+        for row in _BY_ID.values()
+        if words
+        and any(all(word in name.casefold() for word in words) for name in (row.name, *row.aliases))
+    ]
+
+
 def names() -> list[str]:
     """Every type name and alias, for did-you-mean suggestions."""
     return [name for row in _BY_ID.values() for name in (row.name, *row.aliases)]
