@@ -32,8 +32,11 @@ _SEVERITY = {False: {"id": 0, "description": "Info"}, True: {"id": 1, "descripti
 
 
 class _Device:
-    def __init__(self, endpoint: int, organisation: int, rng: random.Random) -> None:
+    def __init__(
+        self, endpoint: int, organisation: int, rng: random.Random, sessions: tuple[int, int]
+    ) -> None:
         self.rng = rng
+        self.sessions = sessions
         self.time = _START + rng.uniform(0, 86_400)
         self.events: list[dict[str, Any]] = []
         self.identity = {
@@ -83,7 +86,7 @@ class _Device:
         rng = self.rng
         self.emit(1)
         self.emit(2)
-        for _ in range(rng.randint(1, 3)):
+        for _ in range(rng.randint(*self.sessions)):
             self.session()
         roll = rng.random()
         if roll < 0.15:
@@ -99,12 +102,15 @@ class _Device:
         return self.events
 
 
-def generate(devices: int, seed: int = 7, organisations: int = 10) -> list[dict[str, Any]]:
-    """Events of ``devices`` devices in time order, ids unique except a few retransmissions."""
+def generate(
+    devices: int, seed: int = 7, organisations: int = 10, sessions: tuple[int, int] = (1, 3)
+) -> list[dict[str, Any]]:
+    """Events of ``devices`` devices in time order, ids unique except a few retransmissions;
+    each device opens between ``sessions[0]`` and ``sessions[1]`` data sessions."""
     rng = random.Random(seed)
     events: list[dict[str, Any]] = []
     for number in range(devices):
-        events += _Device(1_000_000 + number, 100 + number % organisations, rng).life()
+        events += _Device(1_000_000 + number, 100 + number % organisations, rng, sessions).life()
     events.sort(key=itemgetter("timestamp"))
     for number, event in enumerate(events, start=1):
         event["id"] = 10**10 + number

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,42 @@ def program(name: str, package: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return found
+
+
+class Page:
+    """A browser tab that remembers every console error and uncaught exception, and every
+    request that left the page (a report must make none)."""
+
+    def __init__(self, tab: Any) -> None:
+        self.tab = tab
+        self.problems: list[str] = []
+        self.requests: list[str] = []
+        tab.on(
+            "console",
+            lambda m: self.problems.append(f"{m.type}: {m.text}") if m.type == "error" else None,
+        )
+        tab.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
+        tab.on("request", lambda request: self.requests.append(request.url))
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Headless Chromium from the distribution's packages, driven by Playwright."""
+    path = program("chromium", "chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium: Any) -> Iterator[Page]:
+    """A fresh tab, 1400x1000, in its own browser context."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    yield Page(context.new_page())
+    context.close()
 
 
 pytest_plugins = ["pytester"]

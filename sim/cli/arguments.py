@@ -64,6 +64,15 @@ def add_learn_commands(commands: Any) -> None:
     )  # fmt: skip
     diagram.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     diagram.set_defaults(run="learn_commands:cmd_diagram")
+    report = command_parser(commands, "report")
+    report.add_argument(
+        "paths", nargs="+", metavar="SCENARIO_OR_LOG",
+        help="scenario files or folders (.yaml, .yml) and event logs (.json, .jsonl, .gz; - for stdin)",
+    )  # fmt: skip
+    report.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the HTML file to write"
+    )
+    report.set_defaults(run="report_command:cmd_report")
 
 
 def add_scenario_commands(commands: Any) -> None:

@@ -59,6 +59,20 @@ HELP = {
             ("everything, as a picture", "devicesim diagram all --format svg -o machines.svg"),
         ),
     ),
+    "report": Help(
+        "scenarios and logs as one HTML page with timelines",
+        "Run scenarios and replay event logs, and write one self-contained HTML page (it "
+        "loads nothing from the network): per scenario its story, each step with its "
+        "event, outcome, changes and causes, the connectivity badge a customer would see "
+        "and the checks passed or failed, the diagrams of the machines each device moved "
+        "through; for the logs (replayed together) the outcome counts and a table of every "
+        "device to filter and sort; per device a timeline with a lane per machine and view "
+        "and a mark per event (hover it for the payload).",
+        (
+            ("the bundled lessons", "devicesim report scenarios/ -o lessons.html"),
+            ("a customer's export", "devicesim report export.jsonl.gz -o export.html"),
+        ),
+    ),
     "new": Help(
         "write a commented starting scenario",
         "Write NAME.yaml: a commented scenario with a set-up, the events given with --event "
@@ -164,7 +178,7 @@ HELP = {
 
 #: ``devicesim --help``: the commands by what people do with them.
 GROUPS = (
-    ("learn the machines", ("events", "explain", "diagram")),
+    ("learn the machines", ("events", "explain", "diagram", "report")),
     ("write and test scenarios", ("new", "validate", "run", "cover", "schema", "scenarios")),
     ("replay what devices did", ("replay", "why")),
 )

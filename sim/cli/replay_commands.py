@@ -29,6 +29,14 @@ from sim.io.replay import Replay, read_all, replay_events
 SHOWN_FAILURES = 20
 
 
+def name_invalid(invalid: Sequence[str]) -> None:
+    """The unreadable events on stderr: the first ``SHOWN_FAILURES``, then how many more."""
+    for message in invalid[:SHOWN_FAILURES]:
+        print(f"invalid event: {message}", file=sys.stderr)
+    if len(invalid) > SHOWN_FAILURES:
+        print(f"... and {len(invalid) - SHOWN_FAILURES} more invalid events", file=sys.stderr)
+
+
 def _replayed(
     args: argparse.Namespace,
     *,
@@ -43,13 +51,7 @@ def _replayed(
     fleet = Fleet(initial, lenient=not strict, trace=trace, assume=args.assume, silent_changes=True)
     replay = read_all(args.paths, strict=strict, progress=progress, workers=args.workers)
     if progress:
-        for message in replay.invalid[:SHOWN_FAILURES]:
-            print(f"invalid event: {message}", file=sys.stderr)
-        if len(replay.invalid) > SHOWN_FAILURES:
-            print(
-                f"... and {len(replay.invalid) - SHOWN_FAILURES} more invalid events",
-                file=sys.stderr,
-            )
+        name_invalid(replay.invalid)
     replay_events(fleet, replay, progress=progress)
     return fleet, replay
 

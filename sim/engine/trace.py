@@ -85,6 +85,12 @@ class TraceEntry(NamedTuple):
     severity: str = ""
     alert: bool = False
 
+    @property
+    def event_key(self) -> tuple[int | None, int, float | None]:
+        """What identifies the event behind the entry: its id, type and time (ids alone are
+        reused by documentation samples and by recordings played into a scenario)."""
+        return (self.id, self.type_id, self.time)
+
     def to_json(self) -> dict[str, Any]:
         """The entry as ``devicesim replay --trace`` prints it."""
         out: dict[str, Any] = {

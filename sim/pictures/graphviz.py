@@ -17,6 +17,11 @@ INSTALL = "install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: bre
 TIMEOUT = 60
 
 
+def available() -> bool:
+    """Whether Graphviz's ``dot`` is on the PATH."""
+    return shutil.which("dot") is not None
+
+
 def svg(dot_text: str) -> str:
     """The SVG Graphviz draws for ``dot_text``."""
     program = shutil.which("dot")

@@ -5,7 +5,9 @@ Plain data: the CLI, the pytest plugin, coverage and templates read it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sim.engine.trace import TraceEntry
 from sim.scenarios.model import Scenario, ScenarioStep
@@ -61,6 +63,11 @@ class Result:
     trace: list[TraceEntry] = field(default_factory=list)
     #: Every device's states after the set-up, before the first step (see ``StepReport``).
     start: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: The payloads the steps sent (built or given as ``event_json``), by the event key of
+    #: their trace entry: what a report shows when an event is hovered.
+    payloads: dict[tuple[int | None, int, float | None], Mapping[str, Any]] = field(
+        default_factory=dict
+    )
 
     @property
     def passed(self) -> bool:

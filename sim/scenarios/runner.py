@@ -109,7 +109,11 @@ class _Run:
             endpoint=endpoint, variant=variant, quota=quota,
             service_profile=self.scenario.profiles.get(step.service_profile or ""), subject=step.subject,
         )  # fmt: skip
-        self.fleet.apply(event)
+        self._send(event)
+
+    def _send(self, event: dict[str, Any]) -> None:
+        """Apply an event as the platform sends it, keeping its payload for reports."""
+        self.result.payloads[self.fleet.apply(event).event_key] = event
 
     def _reason(self, endpoint: int | None) -> str:
         """The reason the platform would give for refusing a data session now."""
@@ -124,8 +128,7 @@ class _Run:
     def _event_json(self, step: ScenarioStep) -> None:
         assert step.event_json is not None
         self.now += step.after
-        event = {"id": self._id(), "timestamp": timestamp(self.now)} | step.event_json
-        self.fleet.apply(event)
+        self._send({"id": self._id(), "timestamp": timestamp(self.now)} | step.event_json)
 
     def _events_file(self, step: ScenarioStep) -> None:
         assert step.events_file is not None
