@@ -24,6 +24,7 @@ LAYERS = [
     ["sim.io"],
     ["sim.scenarios"],
     ["sim.coverage", "sim.testing", "sim.pictures"],
+    ["sim.web"],
     ["sim.cli"],
 ]
 ALLOWED: dict[str, set[str]] = {
@@ -31,8 +32,9 @@ ALLOWED: dict[str, set[str]] = {
     for depth, layer in enumerate(LAYERS)
     for room in layer
 }
-#: The command line never needs Hypothesis.
+#: Neither the command line nor the servers need Hypothesis.
 ALLOWED["sim.cli"].discard("sim.testing")
+ALLOWED["sim.web"].discard("sim.testing")
 #: Top-level modules of ``sim`` that gather the rooms for users: they may import any room.
 GATHERERS = {"sim", "sim.__main__", "sim.pytest_plugin"}
 #: Data tables may be longer than the modules that work on them.

@@ -45,7 +45,8 @@ def test_help_loads_no_model() -> None:
         "import sys\n"
         "from sim.cli.commands import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = ('sim.engine', 'sim.events', 'sim.io', 'statemachines', 'transitions', 'yaml')\n"
+        "heavy = ('sim.engine', 'sim.events', 'sim.io', 'sim.pictures', 'sim.web', 'statemachines',"
+        " 'transitions', 'yaml', 'starlette', 'uvicorn')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -73,6 +73,22 @@ HELP = {
             ("a customer's export", "devicesim report export.jsonl.gz -o export.html"),
         ),
     ),
+    "play": Help(
+        "try events in a browser playground",
+        "Serve a playground on this machine and open it in a browser: one in-service "
+        "device (add others, or load a bundled scenario and step through it), a button for "
+        "every event by section of the catalogue (those impossible now are marked, and "
+        "clicking one follows it as a lenient scenario does, with the warning), the "
+        "device's machines, views and diagrams, what the last step changed and why, undo "
+        "and redo, and 'save as scenario' for a file 'devicesim run' passes.",
+        (
+            ("open it", "devicesim play"),
+            (
+                "on another port, without opening a browser",
+                "devicesim play --port 9000 --no-browser",
+            ),
+        ),
+    ),
     "new": Help(
         "write a commented starting scenario",
         "Write NAME.yaml: a commented scenario with a set-up, the events given with --event "
@@ -178,7 +194,7 @@ HELP = {
 
 #: ``devicesim --help``: the commands by what people do with them.
 GROUPS = (
-    ("learn the machines", ("events", "explain", "diagram", "report")),
+    ("learn the machines", ("events", "explain", "diagram", "report", "play")),
     ("write and test scenarios", ("new", "validate", "run", "cover", "schema", "scenarios")),
     ("replay what devices did", ("replay", "why")),
 )

@@ -23,8 +23,10 @@ import orjson
 from sim.pictures import diagram, drawing, graphviz
 from statemachines import ALL_MACHINES, state_names
 
-#: Nothing from the network: styles and scripts only inline, images only as data.
+#: Nothing from the network: styles and scripts only inline, images only as data. A page that
+#: talks to its own server (the playground) may also fetch from it.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+SAME_ORIGIN = "; connect-src 'self'"
 #: Data larger than this is embedded gzip-compressed (base64, in a template element): a
 #: fleet's payloads shrink about tenfold, and the browser unpacks them itself, with no request.
 PACKED_FROM = 1_000_000
@@ -73,12 +75,13 @@ def data_element(data: Any) -> str:
     return f'<template id="data-gz">{packed}</template>'
 
 
-def page(title: str, body: str, data: Any, scripts: Sequence[str]) -> str:
-    """The whole page: head with the policy and the stylesheet, the body, the data, scripts."""
+def page(title: str, body: str, data: Any, scripts: Sequence[str], *, fetches: bool = False) -> str:
+    """The whole page: head with the policy and the stylesheet, the body, the data, scripts;
+    ``fetches`` lets the page call its own server."""
     code = "\n".join(asset(name) for name in ("common.js", *scripts))
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}{SAME_ORIGIN * fetches}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(title)}</title>\n<style>\n{asset('common.css')}</style>\n</head>\n<body>\n"
         f'{body}\n<div id="tip" hidden></div>\n'
@@ -119,7 +122,7 @@ def diagram_templates(machines: Iterable[str]) -> tuple[str, bool]:
 def diagram_holder(machine: str, visited: Iterable[str], current: str) -> str:
     """Where the scripts put a machine's diagram with the visited states and the current one."""
     return (
-        f'<div class="diagram" data-machine="{e(machine)}" '
+        f'<div class="diagram" data-diagram="{e(machine)}" '
         f"data-visited='{e(embedded_json(sorted(set(visited))))}' data-current=\"{e(current)}\">"
         f'<div class="title">{e(machine)}</div></div>'
     )

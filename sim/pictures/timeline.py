@@ -48,7 +48,7 @@ def _touched(entry: TraceEntry) -> set[Hashable]:
     return touched
 
 
-def _mark(entry: TraceEntry, device: Hashable, payload: Mapping[str, Any] | None) -> dict[str, Any]:
+def mark(entry: TraceEntry, device: Hashable, payload: Mapping[str, Any] | None) -> dict[str, Any]:
     """An entry as a mark on one device's timeline: what hovering it shows."""
     changes = [
         f"{c.change.machine}: {c.change.source} -> {c.change.dest} ({c.change.cause})"
@@ -82,7 +82,7 @@ def timelines(
         for device in _touched(entry) & built.keys():
             timeline = built[device]
             index = len(timeline.events)
-            timeline.events.append(_mark(entry, device, payload(entry)))
+            timeline.events.append(mark(entry, device, payload(entry)))
             moved = [(c.change.machine, c.change.source, c.change.dest) for c in entry.changes
                      if c.endpoint == device and c.change.machine in MACHINES]  # fmt: skip
             moved += [(v.view, v.source, v.dest) for v in entry.views if v.endpoint == device]

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.engine.fleet import Fleet
 from sim.engine.trace import TraceEntry
 from sim.scenarios.model import Scenario, ScenarioStep
 
@@ -63,6 +64,8 @@ class Result:
     trace: list[TraceEntry] = field(default_factory=list)
     #: Every device's states after the set-up, before the first step (see ``StepReport``).
     start: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: The fleet as the run left it: what "what if" questions (a preview) are asked of.
+    fleet: Fleet | None = None
     #: The payloads the steps sent (built or given as ``event_json``), by the event key of
     #: their trace entry: what a report shows when an event is hovered.
     payloads: dict[tuple[int | None, int, float | None], Mapping[str, Any]] = field(

@@ -247,4 +247,5 @@ def run_scenario(scenario: Scenario | str | PathLike[str]) -> Result:
         run.finish()
     run.result.seconds = time.perf_counter() - started
     run.result.trace = run.trace
+    run.result.fleet = run.fleet
     return run.result

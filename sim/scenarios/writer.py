@@ -25,9 +25,13 @@ def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _text)
 
 
+def scenario_text(document: dict[str, Any]) -> str:
+    """A scenario document as the YAML people write."""
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
 def write_scenario(document: dict[str, Any], path: Path) -> Path:
     """Write a scenario document as YAML; return the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(scenario_text(document), encoding="utf-8")
     return path

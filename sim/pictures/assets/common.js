@@ -81,7 +81,7 @@ function splitNode(text) {
 
 // A diagram from its <template id="diagram-MACHINE">, highlighted.
 function drawDiagram(holder) {
-  const machine = holder.dataset.machine;
+  const machine = holder.dataset.diagram;
   const template = document.getElementById(`diagram-${machine}`);
   if (!template) return;
   holder.append(template.content.cloneNode(true));

@@ -3,7 +3,7 @@
 "use strict";
 
 document.addEventListener("DOMContentLoaded", async () => {
-  document.querySelectorAll(".diagram[data-machine]").forEach(drawDiagram);
+  document.querySelectorAll(".diagram[data-diagram]").forEach(drawDiagram);
   const data = await pageData();
   for (const holder of document.querySelectorAll(".timeline[data-key]")) {
     if (holder.dataset.auto === "true") drawTimeline(holder, data.timelines[holder.dataset.key]);
