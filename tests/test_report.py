@@ -9,8 +9,11 @@ report (and, with ``DEVICESIM_SCREENSHOTS=DIR``, into DIR: how ``docs/`` gets it
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from pathlib import Path
@@ -100,6 +103,15 @@ def test_every_bundled_scenario_opens_with_every_step_and_event(
         for alias, endpoint in result.scenario.devices.items():
             marks = section.locator(f'.timeline[data-key="s{number}:{alias}"] circle.mark')
             assert marks.count() == counts[endpoint], (result.scenario.path, alias)
+    for holder in tab.locator(".diagram[data-diagram]").all():
+        machine = holder.get_attribute("data-diagram")
+        current = f"{machine}:{holder.get_attribute('data-current')}"
+        assert holder.locator(f'[data-node="{current}"]').get_attribute("class") == "node current"
+        visited = {
+            f"{machine}:{state}" for state in orjson.loads(holder.get_attribute("data-visited"))
+        }
+        marked = {node.get_attribute("data-node") for node in holder.locator(".node.visited").all()}
+        assert marked == visited - {current}
     badges = tab.locator('table.steps [data-badge="connectivity"]').all_inner_texts()
     assert set(badges) == {"Online", "Attached", "Offline", "Blocked"}
     shoot(tab, ["#scenario-9"], "report-scenario.png", tmp_path)
@@ -159,6 +171,40 @@ def test_a_small_fleet_shows_every_device_and_event_when_it_loads(
     for key in fleet.endpoints():
         assert f'data-device="{key}"' in html
     shoot(tab, ["#replay-1"], "report-replay.png", tmp_path, most=600)
+
+
+def test_a_timeline_spaced_by_time(
+    capsys: pytest.CaptureFixture[str], browser_page: Page, tmp_path: Path
+) -> None:
+    report = tmp_path / "expiry.html"
+    lesson = bundled_library() / "data-quota/quota-expired.yaml"
+    assert make(capsys, report, str(lesson))[0] == 0
+    tab = opened(browser_page, report)
+    timeline = tab.locator('.timeline[data-key="s1:logger"]')
+
+    def gaps() -> list[float]:
+        marks = timeline.locator("circle.mark")
+        xs = [float(x) for x in marks.evaluate_all("m => m.map(c => c.getAttribute('cx'))")]
+        return [b - a for a, b in itertools.pairwise(xs)]
+
+    assert len(set(gaps())) == 1
+    timeline.locator("select").select_option("time")
+    spaced = gaps()
+    assert all(gap >= 0 for gap in spaced) and max(spaced) > 20 * min(g for g in spaced if g > 0)
+    assert browser_page.problems == []
+
+
+def test_a_log_on_standard_input(tmp_path: Path) -> None:
+    events = generate(3, seed=2)
+    report = tmp_path / "stdin.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "report", "-", "-o", str(report)],
+        input=b"".join(orjson.dumps(event) + b"\n" for event in events),
+        capture_output=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"{len(events)} events of 3 devices replayed" in done.stdout.decode()
+    assert report.read_text().count('class="pick"') == 3
 
 
 def test_the_device_table_filters_and_sorts(

@@ -8,12 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sim.engine.vocabulary import MACHINES
+from sim.engine.state import DeviceState
+from sim.engine.vocabulary import MACHINES, states
 from sim.pictures.page import diagram_templates, e, page
 
 #: The waits offered, in seconds: long enough for the five-minute offline timer, a day for a
 #: quota's expiry or a daily refill.
 WAITS = ((60, "1 min"), (300, "5 min"), (3600, "1 h"), (86_400, "1 day"))
+
+
+def _state_pickers() -> str:
+    """A select per device machine for a new device, set to an in-service device's state."""
+    usual = DeviceState()
+    rows = []
+    for machine in MACHINES:
+        options = "".join(
+            f"<option{' selected' if state == getattr(usual, machine) else ''}>{e(state)}</option>"
+            for state in states(machine)
+        )
+        rows.append(f'<label>{machine} <select data-pick="{machine}">{options}</select></label>')
+    return (
+        f'<details class="pickers"><summary>starting in&hellip;</summary>{"".join(rows)}</details>'
+    )
 
 
 def playground_html(scenarios: Sequence[str]) -> str:
@@ -45,7 +61,7 @@ def playground_html(scenarios: Sequence[str]) -> str:
 <section class="now">
 <div class="devices"><label>device <select id="device"></select></label>
 <form id="add-device"><input name="name" placeholder="another device, e.g. b" aria-label="device name">
-<button type="submit">add device</button></form></div>
+<button type="submit">add device</button>{_state_pickers()}</form></div>
 <p class="portal"><span id="badge"></span> <span id="services" class="service"></span></p>
 <table class="grid states"><tbody id="states"></tbody></table>
 <h3>last step</h3><div id="last" class="muted">nothing yet: click an event</div>

@@ -116,8 +116,13 @@ document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("add-device").addEventListener("submit", (event) => {
     event.preventDefault();
     const input = event.target.elements.name;
-    call("POST", "/api/device", {name: input.value.trim()});
-    input.value = "";
+    const state = {};
+    for (const pick of event.target.querySelectorAll("[data-pick]")) {
+      const usual = pick.querySelector("option[selected]");
+      if (pick.value !== (usual ? usual.value : pick.value)) state[pick.dataset.pick] = pick.value;
+    }
+    call("POST", "/api/device", {name: input.value.trim(), state});
+    event.target.reset();
   });
   call("GET", "/api/state");
 });
