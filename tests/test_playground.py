@@ -23,7 +23,11 @@ from conftest import Page, run_cli
 from playwright.sync_api import expect
 
 from sim.engine.vocabulary import MACHINES, VIEWS
-from sim.web.playground import Playground
+from sim.events.catalogue import lookup
+from sim.scenarios.library import bundled_library
+from sim.scenarios.runner import run_scenario
+from sim.scenarios.session import load_session, saved
+from sim.web.playground import Playground, bundled, state_view
 from sim.web.server import serve_in_thread
 
 KEEP = os.environ.get("DEVICESIM_SCREENSHOTS")
@@ -235,3 +239,30 @@ def test_a_busy_port_is_one_line(capsys: pytest.CaptureFixture[str], server: str
     code, out, err = run_cli(capsys, "play", "--no-browser", "--port", port)
     assert (code, out) == (2, "")
     assert err == f"devicesim: 127.0.0.1:{port} is in use: choose another with --port\n"
+
+
+@pytest.mark.parametrize("lesson", bundled(), ids=str)
+def test_every_bundled_scenario_steps_through_the_playground(lesson: str) -> None:
+    """Loaded, each lesson plays to its end, and every step's view can be shown; at the end
+    the playground agrees with the lesson's own run."""
+    session = load_session(bundled_library() / lesson)
+    shown = [state_view(session)]
+    while session.redo():
+        shown.append(state_view(session))
+    assert [view["position"] for view in shown] == list(range(len(session.script) + 1))
+    assert session.states() == run_scenario(bundled_library() / lesson).steps[-1].states
+
+
+def test_a_strict_lesson_refuses_an_impossible_event_it_is_sent(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    session = load_session(bundled_library() / "device-status/forbidden-delete-assigned-sim.yaml")
+    assert session.mode == "strict"
+    session.send(session.event_step(lookup("SIM deletion"), ""))
+    assert session.states()["gateway"]["sim"] == "Activated"
+    assert session.script[-1]["outcome"] == "inconsistent"
+    view = state_view(session)
+    assert view["mode"] == "strict" and view["last"]["marks"][0]["outcome"] == "inconsistent"
+    (tmp_path / "strict.yaml").write_text(saved(session))
+    code, out, _ = run_cli(capsys, "run", str(tmp_path / "strict.yaml"))
+    assert code == 0 and "1 passed" in out

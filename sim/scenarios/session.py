@@ -4,9 +4,10 @@ A session is a set-up, a script of steps (as a scenario file writes them) and a 
 the steps before the position have happened. Sending an event cuts the script at the position
 and appends the step, so undo and redo, and stepping a loaded scenario backwards and forwards,
 are the same move. Every question is answered by running the scenario up to the position
-through the ordinary runner in lenient mode (an impossible event is followed, with a warning,
-as a lenient scenario does), so the playground can never disagree with ``devicesim run``; and
-``saved()`` writes it as a scenario that ``devicesim run`` passes.
+through the ordinary runner, so the playground can never disagree with ``devicesim run``: in
+lenient mode (an impossible event is followed, with a warning), unless a loaded scenario is
+strict, whose impossible events are kept out as the lesson teaches. ``saved()`` writes the
+session as a scenario that ``devicesim run`` passes.
 """
 
 from __future__ import annotations
@@ -36,8 +37,11 @@ PLAYGROUND_SETUP: dict[str, Any] = {
 }
 #: Who an organisation-level entity event is about when the playground sends one.
 SUBJECTS = {"cloudconnect": "385", "openvpn": "jane@example.com", "user": "jane@example.com"}
-#: Keys of a loaded step that check rather than act: a session records what happened instead.
-CHECKS = ("expect", "expect_organisation", "outcome")
+#: Keys of a loaded step that check states: a session shows them instead. (``outcome`` stays:
+#: a strict lesson says which of its events are impossible.)
+CHECKS = ("expect", "expect_organisation")
+#: How the runner says a strict scenario met an impossible event nobody expected.
+_UNEXPECTED = "unexpected inconsistent event"
 #: A step that changes nothing: a scenario needs one, and the set-up alone is asked of it.
 _NOTHING = {"wait": "0s"}
 _ALIAS = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
@@ -53,6 +57,7 @@ class Session:
     script: list[dict[str, Any]] = field(default_factory=list)
     position: int = 0
     start: str | None = None
+    mode: str = "lenient"
     #: Where the scenario's relative files (``events_file``) are found.
     path: Path = Path("playground.yaml")
     selected: str = "device"
@@ -61,17 +66,20 @@ class Session:
     def document(self, steps: list[dict[str, Any]]) -> dict[str, Any]:
         """The scenario document of the set-up and ``steps``."""
         document: dict[str, Any] = {"name": self.name, "description": self.description}
-        document |= {"mode": "lenient"} | ({"start": self.start} if self.start else {})
+        document |= {"mode": self.mode} | ({"start": self.start} if self.start else {})
         return document | {"setup": self.setup, "steps": steps}
 
     def _run(self, steps: list[dict[str, Any]]) -> Result:
-        from sim.scenarios.runner import run_scenario  # the runner needs the whole engine
-
-        text = scenario_text(self.document(steps or [_NOTHING]))
-        result = run_scenario(read_scenario(text, self.path))
+        result = self._attempt(steps)
         if result.failures:
             raise UsageError(result.failures[0].message)
         return result
+
+    def _attempt(self, steps: list[dict[str, Any]]) -> Result:
+        from sim.scenarios.runner import run_scenario  # the runner needs the whole engine
+
+        text = scenario_text(self.document(steps or [_NOTHING]))
+        return run_scenario(read_scenario(text, self.path))
 
     def result(self) -> Result:
         """The scenario run up to the position (remembered until the session changes)."""
@@ -94,6 +102,10 @@ class Session:
         """Play a step at the position (the script after it is dropped); a step the scenario
         format refuses leaves the session as it was (ScenarioError or UsageError)."""
         steps = [*self.script[: self.position], step]
+        tried = self._attempt(steps)
+        if tried.failures and tried.failures[0].message.startswith(_UNEXPECTED):
+            # Strict: the event is refused, and the step says that it is impossible.
+            steps[-1] = {**step, "outcome": "inconsistent"}
         result = self._run(steps)
         self.script, self.position = steps, len(steps)
         self._runs = {self.position: result}
@@ -122,10 +134,16 @@ class Session:
         return True
 
     def redo(self) -> bool:
-        """Step forward through the script; False when at its end."""
+        """Step forward through the script; False when at its end. A step that cannot run
+        (a loaded scenario's recording that is missing) leaves the position where it was."""
         if self.position >= len(self.script):
             return False
         self.position += 1
+        try:
+            self.result()
+        except (ScenarioError, UsageError):
+            self.position -= 1
+            raise
         return True
 
     def add_device(self, alias: str, state: Mapping[str, str]) -> None:
@@ -178,6 +196,7 @@ def load_session(path: Path) -> Session:
         setup=document.get("setup") or {},
         script=script,
         start=str(document["start"]) if document.get("start") else None,
+        mode="strict" if document.get("mode", "strict") == "strict" else "lenient",
         path=path,
     )
     session.selected = next(iter(session.devices))

@@ -59,6 +59,7 @@ def state_view(session: Session) -> dict[str, Any]:
     upcoming = session.script[session.position] if session.position < len(session.script) else None
     return {
         "name": session.name,
+        "mode": session.mode,
         "position": session.position,
         "length": len(session.script),
         "can_undo": session.position > 0,

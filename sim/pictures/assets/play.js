@@ -81,7 +81,8 @@ function renderEvents(sections) {
 
 function render(data) {
   view = data;
-  document.getElementById("session").textContent = `${data.name}: step ${data.position} of ${data.length}`;
+  const strict = data.mode === "strict" ? " (strict: impossible events are refused, not followed)" : "";
+  document.getElementById("session").textContent = `${data.name}: step ${data.position} of ${data.length}${strict}`;
   document.getElementById("position").textContent = data.next ? `next: ${data.next}` : "";
   document.querySelector('[data-action="undo"]').disabled = !data.can_undo;
   document.querySelector('[data-action="redo"]').disabled = !data.can_redo;
@@ -97,7 +98,8 @@ function render(data) {
     highlight(holder, machine, data.visited[machine] || [], data.states[machine]);
   }
   const warnings = data.last ? data.last.marks.flatMap((m) => m.warnings) : [];
-  say(warnings.length ? `followed an impossible event: ${warnings.join("; ")}` : "", "warning");
+  const what = data.mode === "strict" ? "refused an impossible event" : "followed an impossible event";
+  say(warnings.length ? `${what}: ${warnings.join("; ")}` : "", "warning");
   document.documentElement.dataset.position = String(data.position);
 }
 
