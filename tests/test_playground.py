@@ -87,7 +87,7 @@ def test_bring_up_then_quota_used_up(tab: Any, tmp_path: Path) -> None:
     )
     expect(tab.locator("#last")).to_contain_text("data_quota: Active -> Exhausted")
     expect(tab.locator("#last")).to_contain_text(
-        "pdp: Connected -> Disconnected (rule:data_service"
+        "pdp: Connected -> Disconnected (rule data_service: data quota is Exhausted"
     )
     node = tab.locator('.diagram[data-diagram="data_quota"] [data-node="data_quota:Exhausted"]')
     expect(node).to_have_class("node current")

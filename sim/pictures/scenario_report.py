@@ -10,7 +10,7 @@ from typing import Any
 from sim.engine.trace import SET_TYPE, TraceEntry
 from sim.events.catalogue import REFUSAL_BY_CODE
 from sim.pictures.page import badge, diagram_holder, e, prose
-from sim.pictures.timeline import Timeline, timelines
+from sim.pictures.timeline import Timeline, because, timelines
 from sim.scenarios.model import Expectation, ScenarioStep
 from sim.scenarios.results import Result, StepReport
 
@@ -28,10 +28,9 @@ def _entry_lines(entry: TraceEntry, names: dict[int, str]) -> list[str]:
     for item in entry.changes:
         change = item.change
         where = f"{names[item.endpoint]}: " if item.endpoint in names else ""
-        reason = f": {change.reason}" if change.reason else ""
         lines.append(
             f"{e(where)}{e(change.machine)}: {e(change.source)} &rarr; <b>{e(change.dest)}</b> "
-            f'<span class="muted">({e(change.cause)}{e(reason)})</span>'
+            f'<span class="muted">({e(because(change))})</span>'
         )
     lines += [f'<span class="warning">warning: {e(w)}</span>' for w in entry.warnings]
     if entry.refusal:
@@ -39,9 +38,11 @@ def _entry_lines(entry: TraceEntry, names: dict[int, str]) -> list[str]:
     return lines
 
 
-def _check(expectation: Expectation, failed: set[str], reached: bool) -> str:
+def _check(expectation: Expectation, failed: set[str], reached: bool, quiet: set[str]) -> str:
+    """One check and how it went, naming what it is about unless that is in ``quiet`` (the
+    device of a one-device scenario) or the check's own name (``organisation``)."""
     status = "not-reached" if not reached else "failed" if expectation.where in failed else "passed"
-    hidden = ("", "device", expectation.name)
+    hidden = quiet | {"", expectation.name}
     subject = "" if expectation.subject in hidden else f"{expectation.subject} "
     return (
         f'<span class="check {status}" data-check="{status}" title="{e(expectation.where)}">'
@@ -49,7 +50,9 @@ def _check(expectation: Expectation, failed: set[str], reached: bool) -> str:
     )
 
 
-def _checks(step: ScenarioStep, failed: set[str], report: StepReport | None) -> str:
+def _checks(
+    step: ScenarioStep, failed: set[str], report: StepReport | None, quiet: set[str]
+) -> str:
     reached = report is not None
     shown = []
     if step.outcome is not None:
@@ -59,7 +62,7 @@ def _checks(step: ScenarioStep, failed: set[str], report: StepReport | None) -> 
         shown.append(
             f'<span class="check {status}" data-check="{status}">outcome {e(step.outcome)}</span>'
         )
-    shown += [_check(x, failed, reached) for x in step.expect]
+    shown += [_check(x, failed, reached, quiet) for x in step.expect]
     return "<br>".join(shown)
 
 
@@ -79,7 +82,11 @@ def _customer(report: StepReport | None, step: ScenarioStep) -> str:
 
 
 def _step_row(
-    step: ScenarioStep, report: StepReport | None, failed: set[str], names: dict[int, str]
+    step: ScenarioStep,
+    report: StepReport | None,
+    failed: set[str],
+    names: dict[int, str],
+    quiet: set[str],
 ) -> str:
     events = [entry for entry in (report.entries if report else []) if not entry.synthesised]
     outcome = events[0].outcome if events and events[0].type_id != SET_TYPE else ""
@@ -93,7 +100,7 @@ def _step_row(
         e(outcome),
         changed,
         _customer(report, step),
-        _checks(step, failed, report),
+        _checks(step, failed, report, quiet),
     )
     return f'<tr data-step="{step.number}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
@@ -131,14 +138,15 @@ def scenario_section(number: int, result: Result) -> tuple[str, dict[str, Any]]:
     status = "passed" if result.passed else "failed"
     names = {endpoint: alias for alias, endpoint in scenario.devices.items()}
     names = names if len(names) > 1 else {}
+    quiet = set() if names else set(scenario.devices)
     rows = "".join(
-        _step_row(step, reports.get(step.number), failed, names) for step in scenario.steps
+        _step_row(step, reports.get(step.number), failed, names, quiet) for step in scenario.steps
     )
     head = "".join(f"<th>{h}</th>" for h in _HEAD)
     finished = len(result.steps) == len(scenario.steps) and all(
         failure.step is None for failure in result.failures
     )
-    final = [_check(x, failed, finished) for x in scenario.expect]
+    final = [_check(x, failed, finished, quiet) for x in scenario.expect]
     parts = [
         f'<section class="block scenario" id="scenario-{number}" data-status="{status}">',
         f'<h2>{e(scenario.name)} <span class="badge {status}">{status}</span></h2>',

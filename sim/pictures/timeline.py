@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from sim.engine.step import Change
 from sim.engine.trace import TraceEntry, format_time
 from sim.engine.vocabulary import MACHINES, VIEWS
 
@@ -48,10 +49,22 @@ def _touched(entry: TraceEntry) -> set[Hashable]:
     return touched
 
 
+def because(change: Change) -> str:
+    """Why a change happened, in words a support engineer reads: this event (or what it
+    proved), a cross-machine rule, or a set step, with the reason when there is one."""
+    if change.cause == "set":
+        return f"set by the {change.reason}"
+    if change.cause.startswith("rule:"):
+        words = f"rule {change.cause.removeprefix('rule:')}"
+    else:
+        words = "proved by this event" if change.inferred else "this event"
+    return f"{words}: {change.reason}" if change.reason else words
+
+
 def mark(entry: TraceEntry, device: Hashable, payload: Mapping[str, Any] | None) -> dict[str, Any]:
     """An entry as a mark on one device's timeline: what hovering it shows."""
     changes = [
-        f"{c.change.machine}: {c.change.source} -> {c.change.dest} ({c.change.cause})"
+        f"{c.change.machine}: {c.change.source} -> {c.change.dest} ({because(c.change)})"
         for c in entry.changes
         if c.endpoint == device or c.endpoint is None
     ]

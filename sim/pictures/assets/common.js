@@ -157,12 +157,15 @@ function drawLanes(svg, timeline, xs, right) {
 function drawMarks(svg, timeline, xs, bottom) {
   timeline.events.forEach((mark, i) => {
     svg.append(el("line", {x1: xs[i], x2: xs[i], y1: MARK_ROW - 4, y2: bottom, stroke: "rgba(17, 24, 39, 0.12)"}));
-    const dot = el("circle", {class: "mark", cx: xs[i], cy: 12, r: 7, fill: OUTCOME_COLOURS[mark.outcome] || "#6b7280",
+    const dot = el("circle", {class: "mark", cx: xs[i], cy: 12, r: 9, fill: OUTCOME_COLOURS[mark.outcome] || "#6b7280",
       "data-mark": i, "data-type": mark.type});
     dot.addEventListener("mouseenter", (e) => showTip(e, mark));
     dot.addEventListener("mousemove", moveTip);
     dot.addEventListener("mouseleave", hideTip);
-    svg.append(dot);
+    // The event's type id on its mark: which event it is, before hovering.
+    const id = mark.type >= 0 ? String(mark.type) : "set";
+    svg.append(dot, el("text", {x: xs[i], y: 15.5, "text-anchor": "middle", fill: "#fff", "font-size": 9,
+      "pointer-events": "none"}, id));
   });
 }
 
