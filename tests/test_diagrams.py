@@ -246,3 +246,8 @@ def test_the_readme_shows_the_diagram_the_tables_draw(capsys: pytest.CaptureFixt
     assert shown is not None
     code, out, _ = run_cli(capsys, "diagram", "pdp", "--state", "pdp=Connected")
     assert code == 0 and shown.group(1) == out
+
+
+def test_all_among_other_names_draws_everything() -> None:
+    assert diagram.chosen(["pdp", "all"]) == (list(ALL_MACHINES), True)
+    assert diagram.chosen(["pdp", "pdp"]) == (["pdp"], False)

@@ -112,6 +112,12 @@ def test_every_bundled_scenario_opens_with_every_step_and_event(
         }
         marked = {node.get_attribute("data-node") for node in holder.locator(".node.visited").all()}
         assert marked == visited - {current}
+    html = report.read_text()  # the page as written, before any script runs
+    for number, result in enumerate(results, 1):
+        counts = touched(result.trace)
+        for alias, endpoint in result.scenario.devices.items():
+            listed = html.split(f'data-key="s{number}:{alias}" data-auto="true">', 1)[1]
+            assert listed.split("</details>")[0].count("<tr data-mark=") == counts[endpoint]
     badges = tab.locator('table.steps [data-badge="connectivity"]').all_inner_texts()
     assert set(badges) == {"Online", "Attached", "Offline", "Blocked"}
     shoot(tab, ["#scenario-9"], "report-scenario.png", tmp_path)
@@ -163,14 +169,18 @@ def test_a_small_fleet_shows_every_device_and_event_when_it_loads(
         cells = row.locator("td").all_inner_texts()
         assert cells[:2] == [str(key), fleet.value(key, "connectivity")]
         assert int(cells[-1]) == counts[key]
-        marks = tab.locator(f'.timeline[data-key="r1:{key}"] circle.mark')
+        marks = tab.locator(f'.timeline[data-key="replay:{key}"] circle.mark')
         assert marks.count() == counts[key]
     for name in {event["event_type"]["description"] for event in events}:
         assert name in text
-    html = report.read_text()
+    html = report.read_text()  # the page as written, before any script runs
     for key in fleet.endpoints():
         assert f'data-device="{key}"' in html
-    shoot(tab, ["#replay-1"], "report-replay.png", tmp_path, most=600)
+        listed = html.split(f'data-key="replay:{key}" data-auto="true">', 1)[1].split("</details>")[
+            0
+        ]
+        assert listed.count("<tr data-mark=") == counts[key]
+    shoot(tab, ["#replay"], "report-replay.png", tmp_path, most=600)
 
 
 def test_a_timeline_spaced_by_time(
@@ -305,6 +315,9 @@ def test_without_graphviz_the_states_are_listed_instead(
     lesson = bundled_library() / "data-quota/quota-used-up-block.yaml"
     assert make(capsys, report, str(lesson))[0] == 0
     html = report.read_text()
-    assert "install Graphviz (apt-get install graphviz)" in html
+    assert (
+        "The diagrams are lists of states: install Graphviz (Debian/Ubuntu: apt-get install graphviz"
+        in html
+    )
     assert '<span class="chip" data-node="pdp:Connected">Connected</span>' in html
     assert "<svg" not in html.split("<template", 1)[1]

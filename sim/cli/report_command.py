@@ -39,7 +39,7 @@ def split_inputs(paths: list[str]) -> tuple[list[Path], list[str]]:
 
 
 def _replayed(logs: list[str]) -> LogReplay:
-    replay = read_all(logs, progress=True, keep_raw=True, workers=1)
+    replay = read_all(logs, progress=True, keep_raw=True)
     fleet = Fleet(lenient=True, trace=True, silent_changes=True)
     replay_events(fleet, replay, progress=True)
     name_invalid(replay.invalid)

@@ -106,10 +106,11 @@ def machine_diagram(name: str, labels: Mapping[Trigger, list[str]]) -> MachineDi
 
 
 def chosen(names: Iterable[str]) -> tuple[list[str], bool]:
-    """The machines named on the command line (all of them for none or ``all``), and whether
-    the views are drawn too (only for ``all``). An unknown name is a usage error."""
+    """The machines named on the command line (every one when none is named or ``all`` is
+    among them), and whether the views are drawn too (then). An unknown name is a usage
+    error."""
     wanted = list(dict.fromkeys(names))
-    if not wanted or wanted == [ALL]:
+    if not wanted or ALL in wanted:
         return list(ALL_MACHINES), True
     for name in wanted:
         if name not in ALL_MACHINES:

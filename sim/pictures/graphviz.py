@@ -35,5 +35,6 @@ def svg(dot_text: str) -> str:
         check=False,
     )  # fmt: skip
     if done.returncode != 0:
-        raise UsageError(f"Graphviz's dot failed: {done.stderr.strip().splitlines()[-1:]}")
+        said = done.stderr.strip().splitlines() or [f"exit code {done.returncode}"]
+        raise UsageError(f"Graphviz's dot failed: {said[-1]}")
     return done.stdout

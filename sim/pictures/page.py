@@ -108,15 +108,17 @@ def machine_chips(machine: str) -> str:
     return f'<div class="chips">{chips}</div>'
 
 
-def diagram_templates(machines: Iterable[str]) -> tuple[str, bool]:
-    """A template per machine, and whether they are drawings (False: chips, no Graphviz)."""
+def diagram_templates(machines: Iterable[str], again: str) -> tuple[str, str]:
+    """A template per machine, and the line to show near the diagrams: none when Graphviz
+    drew them, else how to get the drawings (``again``: what to do once it is installed)."""
     drawn = graphviz.available()
     parts = [
         f'<template id="diagram-{e(machine)}">'
         f"{machine_svg(machine) if drawn else machine_chips(machine)}</template>"
         for machine in dict.fromkeys(machines)
     ]
-    return "\n".join(parts), drawn
+    note = f"The diagrams are lists of states: {graphviz.INSTALL}, then {again}."
+    return "\n".join(parts), f'<p class="muted">{e(note)}</p>' if parts and not drawn else ""
 
 
 def diagram_holder(machine: str, visited: Iterable[str], current: str) -> str:

@@ -40,11 +40,7 @@ def playground_html(scenarios: Sequence[str]) -> str:
         f'<div class="diagram" data-diagram="{machine}"><div class="title">{machine}</div></div>'
         for machine in MACHINES
     )
-    templates, drawn = diagram_templates(MACHINES)
-    note = "" if drawn else (
-        '<p class="muted">The machines are shown as lists of states: install Graphviz '
-        "(apt-get install graphviz) and restart the playground to draw them.</p>"
-    )  # fmt: skip
+    templates, note = diagram_templates(MACHINES, "restart the playground")
     body = f"""<header class="top"><h1>devicesim playground</h1><p id="session"></p></header>
 <main class="play">
 <div class="toolbar">

@@ -11,7 +11,7 @@ from typing import Any
 from sim.engine.fleet import Fleet
 from sim.engine.store import by_id
 from sim.events.event import Event
-from sim.pictures.page import badge, e
+from sim.pictures.page import badge, e, timeline_holder
 from sim.pictures.timeline import timelines
 
 #: Devices whose timelines are drawn as the page loads (their events are then in its text).
@@ -23,11 +23,11 @@ COLUMNS = ("connectivity", "data_service", "sms_service", "sim", "network", "pdp
 SHOWN_INVALID = 20
 
 
-def _row(number: int, key: Hashable, states: dict[str, str], events: int) -> str:
+def _row(key: Hashable, states: dict[str, str], events: int) -> str:
     cells = [f"<td>{e(key)}</td>", f"<td>{badge(states['connectivity'])}</td>"]
     cells += [f"<td>{e(states[name])}</td>" for name in COLUMNS[1:]]
     cells.append(f"<td>{events}</td>")
-    return f'<tr class="pick" data-key="r{number}:{e(key)}" data-device="{e(key)}">{"".join(cells)}</tr>'
+    return f'<tr class="pick" data-key="{e(timeline_key(key))}" data-device="{e(key)}">{"".join(cells)}</tr>'
 
 
 def _summary(paths: Sequence[str], fleet: Fleet, invalid: Sequence[str]) -> list[str]:
@@ -52,8 +52,12 @@ def _summary(paths: Sequence[str], fleet: Fleet, invalid: Sequence[str]) -> list
     return parts
 
 
+def timeline_key(device: Hashable) -> str:
+    """Where the page's data keeps a replayed device's timeline."""
+    return f"replay:{device}"
+
+
 def replay_section(
-    number: int,
     paths: Sequence[str],
     fleet: Fleet,
     events: Sequence[Event],
@@ -67,13 +71,13 @@ def replay_section(
     keys = sorted(fleet.endpoints(), key=by_id)
     finals = {key: fleet.device(key) for key in keys}
     built = timelines(fleet.trace, finals, lambda entry: payloads.get(entry.event_key))
-    rows = "".join(_row(number, key, finals[key], len(built[key].events)) for key in keys)
+    rows = "".join(_row(key, finals[key], len(built[key].events)) for key in keys)
     head = "".join(
         f'<th data-sort="{"number" if name == "events" else "text"}">{e(name)}</th>'
         for name in ("device", *COLUMNS, "events")
     )
     parts = [
-        f'<section class="block replay" id="replay-{number}">',
+        '<section class="block replay" id="replay">',
         f"<h2>Replay of {len(paths)} file{'s' * (len(paths) != 1)}: {len(keys)} devices</h2>",
         *_summary(paths, fleet, invalid),
         f'<p><input class="filter" id="device-filter" data-count="device-count" '
@@ -85,10 +89,8 @@ def replay_section(
     if drawn:
         for key in keys:
             parts.append(f"<h3>device {e(key)}</h3>")
-            parts.append(
-                f'<div class="timeline" data-key="r{number}:{e(key)}" data-auto="true"></div>'
-            )
+            parts.append(timeline_holder(timeline_key(key), built[key].events))
     else:
         parts.append('<div id="device-panel"><p class="muted">click a device above</p></div>')
     parts.append("</section>")
-    return "\n".join(parts), {f"r{number}:{key}": built[key].to_json() for key in keys}
+    return "\n".join(parts), {timeline_key(key): built[key].to_json() for key in keys}

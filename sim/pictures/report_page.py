@@ -5,7 +5,7 @@ not be read, and the diagrams the sections draw. One self-contained file (``sim.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sim.engine.fleet import Fleet
 from sim.engine.vocabulary import MACHINES
@@ -17,14 +17,14 @@ from sim.pictures.scenario_report import scenario_section
 from sim.scenarios.results import Result
 
 
-class LogReplay:
+class LogReplay(NamedTuple):
     """The logs of a report, replayed: their paths, the fleet (with a trace), the events read
     (payloads kept) and the unreadable ones."""
 
-    def __init__(
-        self, paths: Sequence[str], fleet: Fleet, events: Sequence[Event], invalid: Sequence[str]
-    ) -> None:
-        self.paths, self.fleet, self.events, self.invalid = paths, fleet, events, invalid
+    paths: Sequence[str]
+    fleet: Fleet
+    events: Sequence[Event]
+    invalid: Sequence[str]
 
 
 def _contents(results: Sequence[Result], logs: LogReplay | None) -> str:
@@ -35,7 +35,7 @@ def _contents(results: Sequence[Result], logs: LogReplay | None) -> str:
         for n, r in enumerate(results, 1)
     ]
     if logs is not None:
-        items.append(f'<li><a href="#replay-1">replay of {len(logs.paths)} file(s)</a></li>')
+        items.append(f'<li><a href="#replay">replay of {len(logs.paths)} file(s)</a></li>')
     return f"<ul>{''.join(items)}</ul>" if len(items) > 1 else ""
 
 
@@ -50,7 +50,7 @@ def report_html(
         sections.append(section)
         timelines |= keyed
     if logs is not None:
-        section, keyed = replay_section(1, logs.paths, logs.fleet, logs.events, logs.invalid)
+        section, keyed = replay_section(*logs)
         sections.append(section)
         timelines |= keyed
     if invalid:
@@ -59,13 +59,7 @@ def report_html(
             f'<section class="block" id="invalid"><h2>Files that could not be read '
             f'<span class="badge invalid">{len(invalid)}</span></h2>{lines}</section>'
         )
-    templates, drawn = diagram_templates(MACHINES if results else ())
-    note = (
-        ""
-        if drawn or not results
-        else '<p class="muted">Diagrams are shown as lists of states: install Graphviz '
-        "(apt-get install graphviz) and make the report again to draw them.</p>"
-    )
+    templates, note = diagram_templates(MACHINES if results else (), "make the report again")
     passed = sum(r.passed for r in results)
     scenarios = f"{len(results)} scenarios ({passed} passed)" if results else ""
     replayed = f"{len(logs.events)} events of {len(logs.paths)} file(s)" if logs is not None else ""

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from sim.engine.trace import SET_TYPE, TraceEntry
+from sim.engine.vocabulary import VIEWS
 from sim.events.catalogue import REFUSAL_BY_CODE
-from sim.pictures.page import badge, diagram_holder, e, prose
+from sim.pictures.page import badge, diagram_holder, e, prose, timeline_holder
 from sim.pictures.timeline import Timeline, because, timelines
 from sim.scenarios.model import Expectation, ScenarioStep
 from sim.scenarios.results import Result, StepReport
@@ -112,15 +113,12 @@ def _device_parts(number: int, result: Result, built: dict[Any, Timeline]) -> li
         holders = [
             diagram_holder(lane, [state for _, state in points], points[-1][1])
             for lane, points in timeline.lanes.items()
-            if len({state for _, state in points}) > 1
-            and lane not in ("connectivity", "data_service", "sms_service")
+            if len({state for _, state in points}) > 1 and lane not in VIEWS
         ]
         parts.append(f"<h3>device {e(alias)} (endpoint {endpoint})</h3>")
         if holders:
             parts.append(f'<div class="diagrams">{"".join(holders)}</div>')
-        parts.append(
-            f'<div class="timeline" data-key="s{number}:{e(alias)}" data-auto="true"></div>'
-        )
+        parts.append(timeline_holder(f"s{number}:{alias}", timeline.events))
     return parts
 
 

@@ -90,22 +90,21 @@ def timelines(
     payload: Payload,
 ) -> dict[Hashable, Timeline]:
     """A timeline for every device of ``finals`` (its final states by lane name)."""
-    built = {key: Timeline([], {}) for key in finals}
+    events: dict[Hashable, list[dict[str, Any]]] = {key: [] for key in finals}
+    changed: dict[Hashable, dict[str, list[tuple[int, str]]]] = {key: {} for key in finals}
     for entry in trace:
-        for device in _touched(entry) & built.keys():
-            timeline = built[device]
-            index = len(timeline.events)
-            timeline.events.append(mark(entry, device, payload(entry)))
+        for device in _touched(entry) & events.keys():
+            index = len(events[device])
+            events[device].append(mark(entry, device, payload(entry)))
             moved = [(c.change.machine, c.change.source, c.change.dest) for c in entry.changes
                      if c.endpoint == device and c.change.machine in MACHINES]  # fmt: skip
             moved += [(v.view, v.source, v.dest) for v in entry.views if v.endpoint == device]
             for lane, source, dest in moved:
-                points = timeline.lanes.setdefault(lane, [(START, source)])
-                points.append((index, dest))
-    for device, timeline in built.items():
-        for lane in LANES:
-            timeline.lanes.setdefault(lane, [(START, finals[device][lane])])
-        ordered = {lane: timeline.lanes[lane] for lane in LANES}
-        timeline.lanes.clear()
-        timeline.lanes.update(ordered)
-    return built
+                changed[device].setdefault(lane, [(START, source)]).append((index, dest))
+    return {
+        device: Timeline(
+            events[device],
+            {lane: changed[device].get(lane) or [(START, finals[device][lane])] for lane in LANES},
+        )
+        for device in finals
+    }

@@ -61,7 +61,8 @@ class Session:
     #: Where the scenario's relative files (``events_file``) are found.
     path: Path = Path("playground.yaml")
     selected: str = "device"
-    _runs: dict[int, Result] = field(default_factory=dict, repr=False)
+    #: The last run, and the position it ran to: every answer until the session changes.
+    _run_at: tuple[int, Result] | None = field(default=None, repr=False)
 
     def document(self, steps: list[dict[str, Any]]) -> dict[str, Any]:
         """The scenario document of the set-up and ``steps``."""
@@ -83,10 +84,9 @@ class Session:
 
     def result(self) -> Result:
         """The scenario run up to the position (remembered until the session changes)."""
-        if self.position not in self._runs:
-            self._runs.clear()
-            self._runs[self.position] = self._run(self.script[: self.position])
-        return self._runs[self.position]
+        if self._run_at is None or self._run_at[0] != self.position:
+            self._run_at = (self.position, self._run(self.script[: self.position]))
+        return self._run_at[1]
 
     @property
     def devices(self) -> dict[str, int]:
@@ -108,7 +108,7 @@ class Session:
             steps[-1] = {**step, "outcome": "inconsistent"}
         result = self._run(steps)
         self.script, self.position = steps, len(steps)
-        self._runs = {self.position: result}
+        self._run_at = (self.position, result)
 
     def event_step(self, etype: EventType, variant: str) -> dict[str, Any]:
         """The step that sends ``etype`` (in ``variant``) to the selected device."""
@@ -117,7 +117,7 @@ class Session:
             step["device"] = self.selected
         if etype.scope == "service_profile" and not self.setup.get("service_profiles"):
             self.setup["service_profiles"] = copy.deepcopy(PLAYGROUND_SETUP["service_profiles"])
-            self._runs.clear()
+            self._run_at = None
         if etype.subject == "entity":
             step["subject"] = SUBJECTS[etype.machines[0]]
         if variant == "rejected":
@@ -163,12 +163,12 @@ class Session:
             entry["state"] = dict(state)
         before = copy.deepcopy(self.setup)
         devices[alias] = entry
-        self._runs.clear()
+        self._run_at = None
         try:
             self.result()
         except (ScenarioError, UsageError):
             self.setup = before
-            self._runs.clear()
+            self._run_at = None
             raise
         self.selected = alias
 
