@@ -23,6 +23,7 @@ LAYERS = [
     ["sim.engine"],
     ["sim.io"],
     ["sim.scenarios"],
+    ["sim.traffic"],
     ["sim.coverage", "sim.testing", "sim.pictures"],
     ["sim.web"],
     ["sim.cli"],

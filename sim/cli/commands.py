@@ -20,6 +20,7 @@ from sim.cli.arguments import add_learn_commands, add_replay_commands, add_scena
 from sim.cli.exits import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from sim.cli.help_table import overview
 from sim.cli.terminal import escaping
+from sim.cli.traffic_arguments import add_traffic_commands
 from sim.errors import CommandLineError, DeviceSimError, suggest
 
 
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_learn_commands(commands)
     add_scenario_commands(commands)
     add_replay_commands(commands)
+    add_traffic_commands(commands)
     return parser
 
 

@@ -190,6 +190,48 @@ HELP = {
             ("a SIM seen without an endpoint", "devicesim why sim:2001 export.json --json"),
         ),
     ),
+    "generate": Help(
+        "generate a realistic fleet history by walking the model",
+        "Write a fleet's events as the platform would send them, as JSON Lines: duty-cycled "
+        "trackers, always-on routers, roaming devices and devices that fall silent, operators "
+        "activating and suspending SIMs, assigning quotas, disabling endpoints, and "
+        "organisations blocked for a while. The model decides what happens (a session is "
+        "refused without quota) and what the platform sends by itself (Quota used up and the "
+        "session's end, Device offline, quota expiry). The same seed gives the same history; "
+        "a --strict replay of it finds nothing inconsistent.",
+        (
+            ("a week of 1,000 devices", "devicesim generate --devices 1000 -o week.jsonl"),
+            (
+                "your own mix, compressed",
+                "devicesim generate --profile fleet.yaml -o fleet.jsonl.gz",
+            ),
+            (
+                "straight to a webhook",
+                "devicesim generate --duration 1d | devicesim stream - --to http://127.0.0.1:8000/events --bulk",
+            ),
+        ),
+    ),
+    "stream": Help(
+        "deliver event files to a webhook as the Data Streamer does",
+        "POST events to a URL as the platform's Data Streamer does: one event object per "
+        "request, or with --bulk JSON arrays of up to N events (a batch goes when full or "
+        "--interval seconds after its first event). Connection errors, timeouts, 408, 429 "
+        "and 5xx are retried with exponential back-off; any other 4xx (or a redirect, never "
+        "followed) stops the stream at once. Nothing is lost: the report counts events "
+        "delivered, retried and failed, and the exit code is 1 if any failed. --faults "
+        "injects duplicates and reordering, seeded, to test a receiver's de-duplication.",
+        (
+            (
+                "a capture, in bulk",
+                "devicesim stream capture.jsonl --to http://127.0.0.1:8000/hook --bulk",
+            ),
+            (
+                "with Basic auth, duplicates and reordering",
+                "devicesim stream week.jsonl --to https://example.test/hook --auth basic:me:secret "
+                "--faults duplicate=0.01,reorder=0.05",
+            ),
+        ),
+    ),
 }
 
 #: ``devicesim --help``: the commands by what people do with them.
@@ -197,6 +239,7 @@ GROUPS = (
     ("learn the machines", ("events", "explain", "diagram", "report", "play")),
     ("write and test scenarios", ("new", "validate", "run", "cover", "schema", "scenarios")),
     ("replay what devices did", ("replay", "why")),
+    ("test integrations over HTTP", ("generate", "stream")),
 )
 
 INTEGRATE = """\

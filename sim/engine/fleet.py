@@ -31,7 +31,7 @@ from sim.engine.timers import Timers
 from sim.engine.trace import DeviceView, Ledger, TraceEntry, entry_for
 from sim.errors import EventFormatError
 from sim.events.catalogue import CATALOGUE, DEVICE_KINDS, RECHECK_KIND, TIMERS
-from sim.events.event import Event
+from sim.events.event import Event, Quota
 from sim.events.parse import parse_event
 
 
@@ -105,6 +105,27 @@ class Fleet(FleetQueries):
                 entry = apply(event, True)
                 assert entry is not None
                 record(entry)
+
+    def attempt(
+        self, key: Hashable, kind_id: int, time: float, quota: Quota | None = None
+    ) -> StepResult | None:
+        """Apply an event of kind ``kind_id`` at ``time`` to a known device if the model
+        allows it without a warning; else change nothing and return None. For generators
+        walking the model (no payload, no id, no trace): the clock must be advanced first."""
+        code = self._devices[key]
+        member = code >> MEMBER_SHIFT
+        step_key = (code & STATE_MASK) << STATE_SHIFT | self._member_context[
+            member
+        ] << CONTEXT_SHIFT
+        step = self._memo.get(step_key | kind_id) or self._compute(step_key | kind_id)
+        if step.outcome in (INCONSISTENT, INVALID) or step.warnings:
+            return None
+        self.clock.time = max(self.clock.time, time)
+        self._devices[key] = step.state_id | (member << MEMBER_SHIFT)
+        self._outcomes[step.outcome] += 1
+        if kind_id in TIMERS:
+            self._set_timers(key, time, quota, TIMERS[kind_id])
+        return step
 
     def reject_invalid(self, message: str) -> TraceEntry:
         """Count an event that could not be read, and report it."""
@@ -188,7 +209,7 @@ class Fleet(FleetQueries):
         devices[key] = step.state_id | (member << MEMBER_SHIFT)
         self._outcomes[step.outcome] += 1
         if kind_id in TIMERS:
-            self._set_timers(key, event, TIMERS[kind_id])
+            self._set_timers(key, time, event.quota, TIMERS[kind_id])
         return self._device_entry(event, key, step, before) if record else None
 
     def _repeated(self, event: Event, same: bool, record: bool) -> TraceEntry | None:

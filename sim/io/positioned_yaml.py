@@ -54,7 +54,7 @@ class PositionedList(list[Any]):
         return self.positions[index] if index < len(self.positions) else self.position
 
 
-class _Loader(SafeLoader):
+class PositionedLoader(SafeLoader):
     """The package's safe loader, constructing positioned containers."""
 
     def construct_positioned_mapping(self, node: MappingNode) -> PositionedDict:
@@ -83,10 +83,14 @@ class _Loader(SafeLoader):
         return sequence
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_positioned_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_positioned_sequence)
+PositionedLoader.add_constructor(
+    "tag:yaml.org,2002:map", PositionedLoader.construct_positioned_mapping
+)
+PositionedLoader.add_constructor(
+    "tag:yaml.org,2002:seq", PositionedLoader.construct_positioned_sequence
+)
 
 
 def load(text: str) -> Any:
     """Load one YAML document with positions; ``yaml.YAMLError`` carries a mark on failure."""
-    return yaml.load(text, Loader=_Loader)
+    return yaml.load(text, Loader=PositionedLoader)

@@ -122,8 +122,9 @@ def problem_of(exc: yaml.YAMLError) -> tuple[tuple[int, int], str]:
     return position, getattr(exc, "problem", None) or str(exc).splitlines()[0]
 
 
-def load_document(path: str) -> Any:
-    """A YAML or JSON document (initial state), chosen by extension; JSON is also YAML."""
+def load_document(path: str, loader: type[SafeLoader] | None = None) -> Any:
+    """A YAML or JSON document (initial state, fleet profile), chosen by extension; JSON is
+    also YAML. ``loader`` may construct positioned values (``sim.io.positioned_yaml``)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -131,7 +132,7 @@ def load_document(path: str) -> Any:
     try:
         if path.endswith(".json"):
             return orjson.loads(text)
-        return yaml.load(text, Loader=SafeLoader)
+        return yaml.load(text, Loader=loader or SafeLoader)
     except orjson.JSONDecodeError as exc:
         raise InputError(f"{path}: not valid JSON: {exc}") from exc
     except yaml.YAMLError as exc:
