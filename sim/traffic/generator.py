@@ -30,6 +30,7 @@ from sim.engine.vocabulary import BLOCK
 from sim.events.catalogue import CATALOGUE, KIND_IDS, KINDS, SYNTHESISED, Kind
 from sim.events.event import Quota
 from sim.events.parse import parse_event
+from sim.traffic.behaviours import spread
 from sim.traffic.payloads import Identity, Templates, built, stamp, volume_detail
 from sim.traffic.profile import THRESHOLD, Profile
 
@@ -141,12 +142,13 @@ class Generation:
 
     def spread(self, seconds: float) -> int:
         """Milliseconds around ``seconds`` (half to one and a half times)."""
-        return max(1, round(seconds * self.rng.uniform(500, 1500)))
+        return max(1, round(spread(self.rng, seconds) * 1000))
 
     # Sending: every event is checked against the model first.
     def send(self, device: Device, kind_id: int, ms: int, detail: str = "") -> bool:
-        """Send an event about a device if the model allows it (``detail`` replaces the
-        sample's), with the platform's follow-ups if a rule ended the device's session."""
+        """Send an event about a device if the model allows it (``detail``: the event's own,
+        for the kinds in ``payloads.OWN_DETAIL``), with the platform's follow-ups if a rule
+        ended the device's session."""
         step = self.fleet.attempt(device.who.endpoint, kind_id, ms / 1000)
         if step is None:
             return False

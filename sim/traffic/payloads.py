@@ -93,6 +93,11 @@ def volume_detail(context_id: int, megabytes: float) -> str:
             f'"total":{megabytes:.6f}}},"pdp_context":{{"pdp_context_id":{context_id}}}}}')  # fmt: skip
 
 
+#: Kinds whose ``detail`` the generator writes per event (registrations, sessions); every
+#: other kind keeps its sample's.
+OWN_DETAIL: frozenset[Kind] = frozenset({(1, ""), (2, ""), (3, "accepted"), (5, "")})
+
+
 class Templates:
     """The cached part of each kind's lines (made on first use, and read back to check it)."""
 
@@ -100,18 +105,18 @@ class Templates:
         self._parts: dict[int, str] = {}
 
     def line(self, kind_id: int, event_id: int, ms: int, who: Identity, detail: str = "") -> str:
-        """One event about a device; ``detail`` replaces the sample's ``detail``."""
-        middle = self._parts.get(kind_id) or self._part(kind_id, bool(detail))
+        """One event about a device; ``detail`` is the event's own (kinds in ``OWN_DETAIL``)."""
+        middle = self._parts.get(kind_id) or self._part(kind_id)
         return f'{{"id":{event_id},"timestamp":"{stamp(ms)}",{middle},{who.json}{detail}}}\n'
 
-    def _part(self, kind_id: int, own_detail: bool) -> str:
+    def _part(self, kind_id: int) -> str:
         kind = KINDS[kind_id]
         sample = build_event(
             kind[0], event_id=1, time=0.0, organisation=1, endpoint=1, variant=kind[1]
         )
         if parse_event(sample).kind != kind:
             raise AssertionError(f"built {kind} reads back as another kind")
-        if own_detail:
+        if kind in OWN_DETAIL:
             sample.pop("detail", None)
         middle = {k: v for k, v in sample.items() if k not in ("id", "timestamp", *_IDENTITY)}
         self._parts[kind_id] = part = orjson.dumps(middle)[1:-1].decode()
