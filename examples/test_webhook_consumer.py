@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import Phase, settings
+from hypothesis import settings
 
 from examples.webhook_consumer import DeviceTable
 from sim.testing import IntegrationStateMachine
@@ -31,11 +31,7 @@ class WebhookConsumerMachine(IntegrationStateMachine):
         return {"connectivity": self.table.connectivity(endpoint_id)}
 
 
-# Hypothesis' explain phase is skipped: it would add ~15 s to point at lines we already know.
 WebhookConsumerMachine.TestCase.settings = settings(
-    max_examples=300,
-    stateful_step_count=30,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+    max_examples=300, stateful_step_count=30, deadline=None
 )
 TestWebhookConsumer = WebhookConsumerMachine.TestCase

@@ -175,6 +175,16 @@ class ScenarioFailed(DeviceSimError):
         self.lines = lines
 
 
+class Disagreement(AssertionError):
+    """A system under test believes something other than the model: a property test's
+    failure, whose message is the story (the events by name, both views side by side)."""
+
+
+class ConsumerUnreachable(UsageError):
+    """The system under test did not answer over HTTP (refused, timed out, reset): not a
+    finding about its behaviour, so ``devicesim fuzz`` stops with exit code 2."""
+
+
 def __getattr__(name: str) -> Any:
     """``MachineDefinitionError``, from ``statemachines`` when it is first asked for."""
     if name == "MachineDefinitionError":
@@ -187,7 +197,9 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CatalogueError",
     "CommandLineError",
+    "ConsumerUnreachable",
     "DeviceSimError",
+    "Disagreement",
     "EventFormatError",
     "InitialStateError",
     "InputError",

@@ -33,8 +33,8 @@ ALLOWED: dict[str, set[str]] = {
     for depth, layer in enumerate(LAYERS)
     for room in layer
 }
-#: Neither the command line nor the servers need Hypothesis.
-ALLOWED["sim.cli"].discard("sim.testing")
+#: The servers do not need Hypothesis (the command line does, for ``devicesim fuzz`` only,
+#: and imports it when that command runs).
 ALLOWED["sim.web"].discard("sim.testing")
 #: Top-level modules of ``sim`` that gather the rooms for users: they may import any room.
 GATHERERS = {"sim", "sim.__main__", "sim.pytest_plugin"}
@@ -157,3 +157,19 @@ def test_every_exception_lives_in_sim_errors() -> None:
             ):
                 found.append(f"{module}.{node.name}")
     assert found == []
+
+
+def test_only_the_fuzz_command_imports_testing_and_only_when_it_runs() -> None:
+    """Hypothesis is slow to import: every other command starts without it."""
+    for module, path in MODULES.items():
+        if room(module) != "sim.cli":
+            continue
+        tree = ast.parse(path.read_text())
+        at_top = [
+            node.module
+            for node in tree.body
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sim.testing")
+        ]
+        anywhere = {name for name in imports(module, path) if room(name) == "sim.testing"}
+        assert not at_top, f"{module} imports {at_top} when it is loaded"
+        assert not anywhere or module == "sim.cli.fuzz_command", f"{module} imports {anywhere}"

@@ -18,7 +18,7 @@ from sim.cli.commands import main
 from sim.events.catalogue import KINDS
 from sim.io.initial_file import initial_state
 from sim.testing import IntegrationStateMachine, event_streams, events, scenarios
-from sim.testing.walker import ORGANISATION, PROFILE, Choice, Walker
+from sim.testing.walker import EXPIRES_IN, ORGANISATION, PROFILE, Choice, Walker
 from statemachines.network import PS_REGISTERED
 
 DEVICES = {
@@ -165,7 +165,7 @@ def test_the_example_consumer_bug_is_found_and_exported(
         phases=[Phase.generate, Phase.shrink],
     )
     with pytest.raises(
-        AssertionError, match=r"connectivity: model \w+, system Online\nregression scenario: "
+        AssertionError, match=r"device-1001 +connectivity +\w+ +Online\nregression scenario: "
     ) as caught:
         Machine.TestCase("runTest").runTest()
     exported = tmp_path / "machine.yaml"
@@ -196,3 +196,24 @@ def test_the_walker_sends_device_offline_as_the_platform_does() -> None:
     replayed = sim.replay(walker.history, strict=True, assume="in-service")
     assert replayed.outcomes["inconsistent"] == 0
     assert replayed.device(1001) == walker.fleet.device(1001)
+
+
+def test_the_walker_sends_quota_expiry_at_its_date_and_the_end_of_the_session() -> None:
+    walker = Walker(1)
+    walker.open_with(True, False)
+    for choice in [
+        Choice(56, "block", 1001, expires=True),
+        Choice(2, "", 1001),
+        Choice(3, "accepted", 1001),
+    ]:
+        walker.fire(choice, gap=60)
+    assigned = next(e for e in walker.history if e["event_type"]["id"] == 56)
+    assert walker.wait(EXPIRES_IN - 121) == []  # a second before the date: nothing yet
+    sent = walker.wait(1)
+    assert [e["event_type"]["id"] for e in sent] == [60, 5]  # expired, then the session's end
+    assert sent[0]["timestamp"] == assigned["detail"]["quota"]["expiryDate"]
+    assert "expires in 15 min" in repr(Choice(56, "block", 1001, expires=True))
+    replayed = sim.replay(walker.history, initial=walker.fleet.initial, strict=True)
+    assert replayed.outcomes["inconsistent"] == 0
+    assert replayed.device(1001) == walker.fleet.device(1001)
+    assert walker.fleet.value(1001, "data_quota") == "Expired"

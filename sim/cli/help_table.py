@@ -232,6 +232,31 @@ HELP = {
             ),
         ),
     ),
+    "fuzz": Help(
+        "property-test a webhook consumer in any language over HTTP",
+        "Drive a running webhook consumer with event histories the model allows (the "
+        "platform's own events in between: Device offline, quota expiry), POSTed to --webhook "
+        "as the Data Streamer would, and after every step GET what it believes about each "
+        "device (--observe, with {endpoint} in the URL) and compare the --map'ed fields with "
+        "the model, ignoring case. A 404 is a device the consumer has not seen, a mismatch "
+        "only once the model has. On a disagreement Hypothesis shrinks the history; the story "
+        "is printed, the history written as DIR/<name>.yaml (a scenario devicesim run passes) "
+        "with the exact HTTP exchange beside it (.http), and the exit code is 1; 0 when every "
+        "example agreed, 2 for bad arguments or a consumer that does not answer.",
+        (
+            (
+                "the bundled example consumer (python -m examples.webhook_app)",
+                "devicesim fuzz --webhook http://127.0.0.1:8000/events "
+                "--observe 'http://127.0.0.1:8000/devices/{endpoint}' --map 'connectivity=$.status' "
+                "--reset http://127.0.0.1:8000/reset",
+            ),
+            (
+                "harder: two devices, 500 examples, arrays of events",
+                "devicesim fuzz --webhook URL --observe URL/{endpoint} --devices 2 "
+                "--max-examples 500 --bulk",
+            ),
+        ),
+    ),
 }
 
 #: ``devicesim --help``: the commands by what people do with them.
@@ -239,7 +264,7 @@ GROUPS = (
     ("learn the machines", ("events", "explain", "diagram", "report", "play")),
     ("write and test scenarios", ("new", "validate", "run", "cover", "schema", "scenarios")),
     ("replay what devices did", ("replay", "why")),
-    ("test integrations over HTTP", ("generate", "stream")),
+    ("test integrations over HTTP", ("generate", "stream", "fuzz")),
 )
 
 INTEGRATE = """\

@@ -1,4 +1,4 @@
-"""The arguments of the commands that test integrations over HTTP: generate and stream.
+"""The arguments of the commands that test integrations over HTTP: generate, stream, fuzz.
 
 Like ``sim.cli.arguments``, only argparse and the help texts: the commands' modules are
 imported when they run.
@@ -16,7 +16,7 @@ BULK_LIMIT = 3000
 
 
 def add_traffic_commands(commands: Any) -> None:
-    """generate and stream."""
+    """generate, stream and fuzz."""
     generate = command_parser(commands, "generate")
     generate.add_argument(
         "--devices", type=whole_number(1, 10_000_000), default=100, metavar="N",
@@ -52,9 +52,7 @@ def add_traffic_commands(commands: Any) -> None:
         help="bulk mode: send a batch S seconds after its first event even if not full "
         "(default 1)",
     )  # fmt: skip
-    stream.add_argument(
-        "--auth", metavar="basic:USER:PASS|bearer:TOKEN", help="the Authorization header to send"
-    )
+    _add_connection(stream, timeout=30)
     stream.add_argument(
         "--rate",
         type=float,
@@ -70,10 +68,6 @@ def add_traffic_commands(commands: Any) -> None:
         help="the longest wait between retries; waits double from 0.5 s (default 30)",
     )  # fmt: skip
     stream.add_argument(
-        "--timeout", type=float, default=30.0, metavar="S",
-        help="how long to wait for an answer to one request (default 30)",
-    )  # fmt: skip
-    stream.add_argument(
         "--faults", metavar="KIND=P,...",
         help="inject delivery faults: duplicate=0.01 resends 1%% of events later, "
         "reorder=0.05 delays 5%% past later ones",
@@ -82,3 +76,57 @@ def add_traffic_commands(commands: Any) -> None:
         "--seed", type=whole_number(0), default=1, metavar="S", help="the faults' seed (default 1)"
     )
     stream.set_defaults(run="traffic_commands:cmd_stream")
+    _add_fuzz(command_parser(commands, "fuzz"))
+
+
+def _add_fuzz(fuzz: Any) -> None:
+    fuzz.add_argument("--webhook", required=True, metavar="URL", help="where events are POSTed")
+    fuzz.add_argument(
+        "--observe", required=True, metavar="URL_TEMPLATE",
+        help="what the consumer believes about a device: a URL with {endpoint} in it, GET",
+    )  # fmt: skip
+    fuzz.add_argument(
+        "--map", action="append", default=[], metavar="VIEW=JSONPATH",
+        help="compare this field of the answer with the model's view or machine, e.g. "
+        "connectivity=$.status (repeatable; default: every key of the answer named like one)",
+    )  # fmt: skip
+    fuzz.add_argument(
+        "--reset", metavar="URL", help="POSTed before each example: the consumer forgets everything"
+    )
+    fuzz.add_argument(
+        "--max-examples", type=whole_number(1, 100_000), default=100, metavar="N",
+        help="histories to try before calling it a pass (default 100)",
+    )  # fmt: skip
+    fuzz.add_argument(
+        "--steps", type=whole_number(1, 1000), default=30, metavar="N",
+        help="events the platform sends per history, at most (default 30; follow-ups on top)",
+    )  # fmt: skip
+    fuzz.add_argument(
+        "--devices", type=whole_number(1, 20), default=1, metavar="N",
+        help="devices in each history, endpoints 1001... (default 1)",
+    )  # fmt: skip
+    fuzz.add_argument(
+        "--bulk", action="store_true",
+        help="POST each step's events as one JSON array (the Data Streamer's bulk mode), not "
+        "one event object per POST",
+    )  # fmt: skip
+    _add_connection(fuzz, timeout=10)
+    fuzz.add_argument(
+        "--out", default="devicesim-failures", metavar="DIR",
+        help="where a failing history and its HTTP exchange are written (default devicesim-failures)",
+    )  # fmt: skip
+    fuzz.add_argument(
+        "--seed", type=whole_number(0), metavar="S", help="the same seed tries the same histories"
+    )
+    fuzz.set_defaults(run="fuzz_command:cmd_fuzz")
+
+
+def _add_connection(command: Any, timeout: int) -> None:
+    """How to talk to the other side: credentials and patience."""
+    command.add_argument(
+        "--auth", metavar="basic:USER:PASS|bearer:TOKEN", help="the Authorization header to send"
+    )
+    command.add_argument(
+        "--timeout", type=float, default=float(timeout), metavar="S",
+        help=f"how long to wait for an answer to one request (default {timeout})",
+    )  # fmt: skip

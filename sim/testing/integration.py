@@ -8,20 +8,64 @@ shrunk and written as a scenario file that reproduces it. See docs/testing.md.
 from __future__ import annotations
 
 import re
+import unittest
+from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
-try:
-    from hypothesis import strategies as st
-    from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-except ImportError as exc:  # pragma: no cover - depends on the installation
-    raise ImportError("sim.testing needs Hypothesis: pip install 'emnify-devicesim[test]'") from exc
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from sim.engine.vocabulary import DEVICE_NAMES
+from sim.errors import Disagreement
 from sim.scenarios.writer import write_scenario
+from sim.testing.failure import MISMATCH_HEADER, Mismatch, story, table
 from sim.testing.regression import alias, scenario_document
 from sim.testing.strategies import GAPS, choose
 from sim.testing.walker import Choice, Walker
+
+
+class _TestCaseWithoutExplaining:
+    """``Machine.TestCase`` as Hypothesis builds it, run without its explain phase, whatever
+    settings the user assigns: that phase only points at lines of this module, which every
+    failure runs, and it took a minute where finding and shrinking the failure take seconds."""
+
+    def __get__(
+        self, obj: RuleBasedStateMachine | None, owner: type[RuleBasedStateMachine]
+    ) -> type[unittest.TestCase]:
+        return _test_case(owner if obj is None else type(obj))
+
+
+@cache
+def _test_case(machine: type[RuleBasedStateMachine]) -> type[unittest.TestCase]:
+    class StateMachineTestCase(unittest.TestCase):
+        settings = settings(deadline=None, suppress_health_check=list(HealthCheck))
+
+        def runTest(self) -> None:
+            __tracebackhide__ = True
+            try:
+                run_state_machine_as_test(machine, settings=without_explaining(self.settings))
+            except Disagreement as failure:
+                # The message tells the story; the frames of the harness would only hide it.
+                raise failure.with_traceback(None) from None
+
+        runTest.is_hypothesis_test = True  # type: ignore[attr-defined]
+
+    StateMachineTestCase.__name__ = f"{machine.__name__}.TestCase"
+    StateMachineTestCase.__qualname__ = f"{machine.__qualname__}.TestCase"
+    return StateMachineTestCase
+
+
+def without_explaining(chosen: settings) -> settings:
+    """The user's settings, but for the explain phase."""
+    return settings(chosen, phases=[phase for phase in chosen.phases if phase is not Phase.explain])
 
 
 class IntegrationStateMachine(RuleBasedStateMachine):
@@ -41,6 +85,10 @@ class IntegrationStateMachine(RuleBasedStateMachine):
     organisation_events: ClassVar[bool] = True
     #: Where failing histories are written.
     export_dir: ClassVar[str | Path] = "devicesim-failures"
+    #: Their file name, without suffix; empty: from the class name (``webhook-consumer-machine``).
+    file_name: ClassVar[str] = ""
+
+    TestCase = _TestCaseWithoutExplaining()  # type: ignore[assignment]
 
     def __init__(self) -> None:
         super().__init__()
@@ -66,59 +114,69 @@ class IntegrationStateMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def platform_sends(self, data: st.DataObject) -> None:
         """The platform sends one allowed event (and the follow-ups it implies)."""
-        sent = self.walker.fire(
-            data.draw(_choice_strategy(self.walker), label="event"), data.draw(GAPS, label="gap")
-        )
+        sent = self.walker.wait(data.draw(GAPS, label="seconds later"))
+        sent += self.walker.fire(data.draw(_choice_strategy(self.walker), label="event"))
         self.deliveries.append((sent, {}))
         self.deliver(sent)
 
     @invariant()
     def system_agrees_with_the_model(self) -> None:
         """Every key the system reports equals the model's state."""
+        __tracebackhide__ = True  # the frame to read is the message, not this method
         mismatches = []
         for endpoint in self.walker.endpoints:
             observed = self.observe(endpoint)
-            expected = {
-                key: self.walker.fleet.value(endpoint, key)
-                for key in observed
-                if key in DEVICE_NAMES
-            }
             unknown = sorted(set(observed) - set(DEVICE_NAMES))
             if unknown:
                 raise AssertionError(
                     f"observe() returned keys that are no machine or view: {unknown}"
                 )
+            expected = {key: self.walker.fleet.value(endpoint, key) for key in observed}
             if self.deliveries:
                 self.deliveries[-1][1][endpoint] = expected
             mismatches += [
-                f"{alias(endpoint)} {k}: model {v}, system {observed[k]}"
-                for k, v in expected.items()
-                if observed[k] != v
+                Mismatch(alias(endpoint), key, value, str(observed[key]))
+                for key, value in expected.items()
+                if not self.agrees(observed[key], value)
             ]
         if mismatches:
-            # Only the final replay of the shrunk example is written: writing every failing
-            # example met while shrinking would cost most of the shrinking time.
-            path = self._export() if _final_run() else Path(self.export_dir)
-            raise AssertionError(
-                "system disagrees with the model: "
-                + "; ".join(mismatches)
-                + f"\nregression scenario: {path}"
-            )
+            self.fail("the system disagrees with the model", table(MISMATCH_HEADER + mismatches))
 
-    def _export(self) -> Path:
-        name = re.sub(r"(?<!^)(?=[A-Z])", "-", type(self).__name__).lower()
+    def agrees(self, observed: Any, expected: str) -> bool:
+        """Whether the system's value means the model's state (exact, unless overridden)."""
+        return bool(observed == expected)
+
+    def fail(self, finding: str, details: list[str]) -> NoReturn:
+        """End the example with ``finding``: the history by name, then ``details``, then
+        where the regression case was written."""
+        __tracebackhide__ = True
+        # Only the final replay of the shrunk example is written: writing every failing
+        # example met while shrinking would cost most of the shrinking time.
+        written = self._export() if _final_run() else [f"regression scenario: {self.export_dir}"]
+        history = [event for events, _ in self.deliveries for event in events]
+        raise Disagreement("\n".join([*story(finding, history), "", *details, *written]))
+
+    def export_name(self) -> str:
+        """The file name (without suffix) the regression case is written under."""
+        return self.file_name or re.sub(r"(?<!^)(?=[A-Z])", "-", type(self).__name__).lower()
+
+    def found_by(self) -> str:
+        """Who found the regression, as its scenario names it."""
+        return type(self).__name__
+
+    def _export(self) -> list[str]:
+        """Write the regression scenario; the lines that say where."""
+        name = self.found_by()
         description = (
-            f"A history on which {type(self).__name__} disagreed with the model, shrunk by Hypothesis. "
+            f"A history on which {name} disagreed with the model, shrunk by Hypothesis. "
             "Every step is a payload as delivered; expectations are the model's states for the keys the system "
             "reported. `devicesim run` passes it; replay the payloads against your system to reproduce the bug."
         )
         document = scenario_document(
-            f"Regression found by {type(self).__name__}",
-            description,
-            self.walker.endpoints,
-            self.deliveries,
+            f"Regression found by {name}", description, self.walker.endpoints, self.deliveries
         )
-        return write_scenario(document, Path(self.export_dir) / f"{name}.yaml")
+        path = write_scenario(document, Path(self.export_dir) / f"{self.export_name()}.yaml")
+        return [f"regression scenario: {path}"]
 
 
 def _final_run() -> bool:

@@ -1,6 +1,6 @@
 """Hypothesis strategies for systems that consume emnify events.
 
-Import needs Hypothesis (``pip install 'emnify-devicesim[test]'``). See docs/testing.md.
+Built on Hypothesis (installed with the package). See docs/testing.md.
 
 - ``events()``: single events in the platform's JSON shape, of any type, valid for the parser.
 - ``event_streams()``: time-ordered histories the platform could really have sent, generated
@@ -15,10 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-try:
-    from hypothesis import strategies as st
-except ImportError as exc:  # pragma: no cover - depends on the installation
-    raise ImportError("sim.testing needs Hypothesis: pip install 'emnify-devicesim[test]'") from exc
+from hypothesis import strategies as st
 
 from sim.engine.vocabulary import DEVICE_NAMES
 from sim.events.build import build_event
@@ -127,7 +124,8 @@ def walk(draw: st.DrawFn, devices: int, size: int, organisation_events: bool = T
     walker = Walker(devices, organisation_events=organisation_events)
     walker.open_with(draw(st.booleans()), draw(st.booleans()))
     for _ in range(size):
-        walker.fire(choose(draw, walker), draw(GAPS))
+        walker.wait(draw(GAPS))
+        walker.fire(choose(draw, walker))
     return walker
 
 
@@ -170,7 +168,8 @@ def scenarios(draw: st.DrawFn, devices: int = 1, max_size: int = 15) -> dict[str
         (walker.open_with(draw(st.booleans()), draw(st.booleans())), {})
     ]
     for _ in range(draw(st.integers(1, max_size))):
-        sent = walker.fire(choose(draw, walker), draw(GAPS))
+        sent = walker.wait(draw(GAPS))
+        sent += walker.fire(choose(draw, walker))
         keys = draw(st.sets(st.sampled_from(sorted(DEVICE_NAMES)), max_size=3))
         deliveries.append(
             (

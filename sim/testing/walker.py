@@ -5,8 +5,10 @@ with data service, a refused one only without it, a user verified only once invi
 plus organisation and service-profile events. Firing one applies it and, where the model
 says a rule ended a data session, appends what the platform sends next (rule 9): a Policy
 Control Generic "Disconnecting data access ..." after an endpoint was disabled or a quota
-changed, then the Delete PDP Context that closes the session. Choosing is left to the
-caller (a Hypothesis strategy, a state machine), so that it can shrink.
+changed, then the Delete PDP Context that closes the session. Waiting delivers what the
+platform sends by itself meanwhile (Device offline, a quota's expiry at its date), so callers
+wait first and then ask what is allowed. Choosing is left to the caller (a Hypothesis
+strategy, a state machine), so that it can shrink.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sim.engine.machines import RUNNERS
 from sim.engine.outcomes import INCONSISTENT, INVALID
 from sim.engine.trace import TraceEntry
 from sim.engine.views import refusal_reason
-from sim.events.build import build_event
+from sim.events.build import build_event, timestamp
 from sim.events.catalogue import CATALOGUE, KINDS, SYNTHESISED, UNKNOWN_REFUSAL, EventType
 from sim.io.initial_file import initial_state
 
@@ -34,19 +36,30 @@ SUBJECTS = {
 }
 
 
+#: How long after its assignment a quota with an expiry date expires: within a few steps, so
+#: that histories reach the expiry the platform sends by itself.
+EXPIRES_IN = 900.0
+
+
 class Choice(NamedTuple):
-    """One event the model allows now: its kind, and the device or subject it concerns."""
+    """One event the model allows now: its kind, the device or subject it concerns, and for a
+    quota assignment whether the quota has an expiry date."""
 
     type_id: int
     variant: str
     endpoint: int | None = None
     subject: str | None = None
+    expires: bool = False
 
-    @property
-    def label(self) -> str:
-        """For Hypothesis' reports."""
-        who = f" @{self.endpoint}" if self.endpoint else f" {self.subject}" if self.subject else ""
-        return f"{self.type_id} {CATALOGUE[self.type_id].name}{':' + self.variant if self.variant else ''}{who}"
+    def __repr__(self) -> str:
+        """The event by name, as Hypothesis prints the draws of a failing history:
+        ``Create PDP Context (3), rejected:no_quota, device-1001``."""
+        parts = [f"{CATALOGUE[self.type_id].name} ({self.type_id})"]
+        parts += [self.variant] if self.variant else []
+        parts += ["expires in 15 min"] if self.expires else []
+        parts += [f"device-{self.endpoint}"] if self.endpoint else []
+        parts += [self.subject] if self.subject else []
+        return ", ".join(parts)
 
 
 class Walker:
@@ -93,6 +106,8 @@ class Walker:
             # Without warnings too: the platform sends 18-21 only under quota management.
             if preview.outcome != INCONSISTENT and not preview.warnings:
                 found.append(Choice(type_id, variant, endpoint))
+                if etype.payload == "quota":
+                    found.append(Choice(type_id, variant, endpoint, expires=True))
         return found
 
     def _organisation_choices(self) -> list[Choice]:
@@ -137,15 +152,26 @@ class Walker:
                 sent += self.fire(Choice(etype.id, etype.default_variant), gap=1.0)
         return sent
 
-    def fire(self, choice: Choice, gap: float = 60.0) -> list[dict[str, Any]]:
+    def wait(self, gap: float) -> list[dict[str, Any]]:
+        """Let ``gap`` seconds pass; return what the platform sends by itself meanwhile. Wait
+        before asking for ``choices``: an expiry on the way changes what is allowed."""
+        self.now += gap
+        return self._due()
+
+    def fire(self, choice: Choice, gap: float = 0.0) -> list[dict[str, Any]]:
         """Apply one allowed event ``gap`` seconds after the last, with the platform's
         follow-ups; return every event sent, in order."""
-        self.now += gap
-        sent = self._due()
-        sent.append(self._send(choice.type_id, choice.variant, choice.endpoint, choice.subject))
-        entry = self._apply(sent[-1])
+        sent = self.wait(gap)
+        expiry = {"expiryDate": timestamp(self.now + EXPIRES_IN)} if choice.expires else None
+        event = self._send(choice.type_id, choice.variant, choice.endpoint, choice.subject, expiry)
+        sent.append(event)
+        return sent + self._follow_ups(self._apply(event))
+
+    def _follow_ups(self, entry: TraceEntry) -> list[dict[str, Any]]:
+        """What the platform sends after an event whose rule ended data sessions."""
+        sent = []
         for endpoint in _sessions_ended(entry):
-            for type_id, variant in CATALOGUE[choice.type_id].follow_ups:
+            for type_id, variant in CATALOGUE[entry.type_id].follow_ups:
                 sent += self._follow_up(type_id, variant, endpoint)
         return sent
 
@@ -158,11 +184,15 @@ class Walker:
 
     def _due(self) -> list[dict[str, Any]]:
         """What the platform sends by itself by now: the events the model's clock synthesises
-        (Device offline five minutes after a session ended), already applied to the model."""
-        return [
-            self._send(e.type_id, "", int(str(e.endpoint)), None, e.time)
-            for e in self.fleet.advance_to(self.now)
-        ]
+        (Device offline five minutes after a session ended, a quota's expiry), already applied
+        to the model, and the end of the session an expiry cut."""
+        sent = []
+        for entry in self.fleet.advance_to(self.now):
+            sent.append(
+                self._send(entry.type_id, "", int(str(entry.endpoint)), None, at=entry.time)
+            )
+            sent += self._follow_ups(entry)
+        return sent
 
     def _send(
         self,
@@ -170,12 +200,14 @@ class Walker:
         variant: str,
         endpoint: int | None,
         subject: str | None,
+        quota: dict[str, Any] | None = None,
+        *,
         at: float | None = None,
     ) -> dict[str, Any]:
         event = build_event(
             type_id, event_id=self.next_id, time=self.now if at is None else at,
             organisation=ORGANISATION, endpoint=endpoint, variant=variant,
-            service_profile=PROFILE, subject=subject,
+            service_profile=PROFILE, subject=subject, quota=quota,
         )  # fmt: skip
         self.next_id += 1
         self.history.append(event)
