@@ -252,7 +252,7 @@ def test_webhook_integration_in_python_under_pytest(
         export_dir = tmp_path
 
     MyConsumer.TestCase.settings = settings(max_examples=300, stateful_step_count=30, database=None)
-    with pytest.raises(Disagreement, match=r"device-1001  connectivity  \w+ +ONLINE") as caught:
+    with pytest.raises(Disagreement, match=r"device-100\d  connectivity  \w+ +ONLINE") as caught:
         MyConsumer.TestCase("runTest").runTest()
     assert f"HTTP exchange: {tmp_path / 'my-consumer.http'}" in str(caught.value)
     assert "MyConsumer at " + base in (tmp_path / "my-consumer.yaml").read_text()
