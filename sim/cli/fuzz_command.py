@@ -21,7 +21,7 @@ from sim.errors import UsageError, suggest
 
 def cmd_fuzz(args: argparse.Namespace) -> int:
     """Fuzz the consumer; print the story of the first disagreement, or how many agreed."""
-    from sim.testing.fuzz import Consumer, fuzz
+    from sim.testing.fuzz import Consumer, fuzz, probe
     from sim.testing.json_path import parse_path
 
     views = dict(_view(item) for item in args.map)
@@ -36,6 +36,7 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
         headers=authorization(args.auth) if args.auth else {}, timeout=args.timeout,
     )  # fmt: skip
     out = writable_folder(args.out, "--out")
+    probe(consumer)
     if not args.reset:
         print(
             "fuzz: no --reset: the consumer keeps what earlier examples sent, which can "

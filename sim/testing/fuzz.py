@@ -70,8 +70,7 @@ def fuzz(
     seed_value: int | None = None,
 ) -> Outcome:
     """Drive the consumer with histories the model allows until one disagrees or
-    ``max_examples`` agreed. ConsumerUnreachable when it stops answering."""
-    probe(consumer)
+    ``max_examples`` agreed (``probe`` it first). ConsumerUnreachable when it stops answering."""
     machine: type[WebhookIntegration] = type(
         "WebhookFuzz",
         (WebhookIntegration,),
