@@ -26,6 +26,9 @@ from sim.testing.json_path import parse_path, read_path
 
 #: What a device the consumer answers 404 for is compared as, once the model has seen it.
 UNKNOWN = "(404: device unknown)"
+#: Without ``views``, the view a 404 for a device the model has seen is reported against: the
+#: one every dashboard shows.
+UNMAPPED = ("connectivity",)
 #: What a mapped field missing from the consumer's answer is compared as.
 MISSING = "(missing)"
 
@@ -80,7 +83,7 @@ class WebhookIntegration(IntegrationStateMachine):
         response = self._request("GET", url, expected=(404,))
         if response.status_code == 404:
             known = endpoint_id in self.seen
-            return {view: UNKNOWN for view in self.paths or ("connectivity",)} if known else {}
+            return {view: UNKNOWN for view in self.paths or UNMAPPED} if known else {}
         try:
             answer = response.json()
         except ValueError:
