@@ -185,6 +185,17 @@ class ConsumerUnreachable(UsageError):
     finding about its behaviour, so ``devicesim fuzz`` stops with exit code 2."""
 
 
+class ApiError(Exception):
+    """A request the local platform refuses, answered with ``status`` and the platform's error
+    shape: ``{"error_code": status, "error_token": token, "message": message}``."""
+
+    def __init__(self, status: int, token: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.token = token
+        self.message = message
+
+
 def __getattr__(name: str) -> Any:
     """``MachineDefinitionError``, from ``statemachines`` when it is first asked for."""
     if name == "MachineDefinitionError":
@@ -195,6 +206,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ApiError",
     "CatalogueError",
     "CommandLineError",
     "ConsumerUnreachable",

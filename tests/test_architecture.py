@@ -26,6 +26,7 @@ LAYERS = [
     ["sim.traffic"],
     ["sim.coverage", "sim.testing", "sim.pictures"],
     ["sim.web"],
+    ["sim.platform"],
     ["sim.cli"],
 ]
 ALLOWED: dict[str, set[str]] = {
@@ -36,6 +37,7 @@ ALLOWED: dict[str, set[str]] = {
 #: The servers do not need Hypothesis (the command line does, for ``devicesim fuzz`` only,
 #: and imports it when that command runs).
 ALLOWED["sim.web"].discard("sim.testing")
+ALLOWED["sim.platform"].discard("sim.testing")
 #: Top-level modules of ``sim`` that gather the rooms for users: they may import any room.
 GATHERERS = {"sim", "sim.__main__", "sim.pytest_plugin"}
 #: Data tables may be longer than the modules that work on them.

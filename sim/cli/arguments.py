@@ -74,18 +74,23 @@ def add_learn_commands(commands: Any) -> None:
     )
     report.set_defaults(run="report_command:cmd_report")
     play = command_parser(commands, "play")
-    play.add_argument(
-        "--port", type=whole_number(0, 65535), default=8765, metavar="N",
-        help="the port to listen on (default 8765; 0 picks a free one)",
-    )  # fmt: skip
-    play.add_argument(
-        "--host", default="127.0.0.1",
-        help="the address to listen on (default 127.0.0.1: this machine only)",
-    )  # fmt: skip
+    add_address(play, 8765)
     play.add_argument(
         "--no-browser", action="store_true", help="print the address without opening a browser"
     )
     play.set_defaults(run="play_command:cmd_play")
+
+
+def add_address(server: Any, port: int) -> None:
+    """Where a server listens: ``--host`` (this machine only by default) and ``--port``."""
+    server.add_argument(
+        "--port", type=whole_number(0, 65535), default=port, metavar="N",
+        help=f"the port to listen on (default {port}; 0 picks a free one)",
+    )  # fmt: skip
+    server.add_argument(
+        "--host", default="127.0.0.1",
+        help="the address to listen on (default 127.0.0.1: this machine only)",
+    )  # fmt: skip
 
 
 def add_scenario_commands(commands: Any) -> None:

@@ -257,6 +257,24 @@ HELP = {
             ),
         ),
     ),
+    "serve": Help(
+        "run a local emnify platform: the REST API the official SDK talks to",
+        "Serve the subset of the emnify REST API (under /api) that the official SDK uses: "
+        "authentication, endpoints, SIMs, connectivity, operators and the Event API. Every "
+        "action goes through the model and emits the events the platform would (activating "
+        "a SIM emits SIM activation, disabling an endpoint ends its session: a Generic "
+        "disconnect and a Delete PDP Context follow), stored and served by the Event API. "
+        "State is kept in a SQLite file, so a restart continues where it stopped. Routes "
+        "under /_sim (simulation only) make devices attach and open sessions, and move the "
+        "clock. Point the SDK at it with EMNIFY_SDK_API_ENDPOINT_URL=http://127.0.0.1:8080/api.",
+        (
+            ("100 devices to try things on", "devicesim serve --seed-fleet 100"),
+            (
+                "a throwaway platform for a test run, on a free port",
+                "devicesim serve --db :memory: --seed-fleet 10 --port 0 --token secret",
+            ),
+        ),
+    ),
 }
 
 #: ``devicesim --help``: the commands by what people do with them.
@@ -264,7 +282,7 @@ GROUPS = (
     ("learn the machines", ("events", "explain", "diagram", "report", "play")),
     ("write and test scenarios", ("new", "validate", "run", "cover", "schema", "scenarios")),
     ("replay what devices did", ("replay", "why")),
-    ("test integrations over HTTP", ("generate", "stream", "fuzz")),
+    ("test integrations over HTTP", ("generate", "stream", "fuzz", "serve")),
 )
 
 INTEGRATE = """\

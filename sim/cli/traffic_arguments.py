@@ -1,4 +1,5 @@
-"""The arguments of the commands that test integrations over HTTP: generate, stream, fuzz.
+"""The arguments of the commands that test integrations over HTTP: generate, stream, fuzz,
+serve.
 
 Like ``sim.cli.arguments``, only argparse and the help texts: the commands' modules are
 imported when they run.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.cli.arguments import whole_number
+from sim.cli.arguments import add_address, whole_number
 from sim.cli.help_table import command_parser
 
 #: The Data Streamer's documented limit of records per bulk POST: ``--bulk`` alone.
@@ -16,7 +17,7 @@ BULK_LIMIT = 3000
 
 
 def add_traffic_commands(commands: Any) -> None:
-    """generate, stream and fuzz."""
+    """generate, stream, fuzz and serve."""
     generate = command_parser(commands, "generate")
     generate.add_argument(
         "--devices", type=whole_number(1, 10_000_000), default=100, metavar="N",
@@ -77,6 +78,26 @@ def add_traffic_commands(commands: Any) -> None:
     )
     stream.set_defaults(run="traffic_commands:cmd_stream")
     _add_fuzz(command_parser(commands, "fuzz"))
+    _add_serve(command_parser(commands, "serve"))
+
+
+def _add_serve(serve: Any) -> None:
+    add_address(serve, 8080)
+    serve.add_argument(
+        "--db", default="devicesim.db", metavar="FILE",
+        help="the SQLite database the platform keeps its state in (default devicesim.db; "
+        ":memory: keeps nothing)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--seed-fleet", type=whole_number(0, 1_000_000), default=0, metavar="N",
+        help="fill an empty database with N in-service devices, each with an activated SIM "
+        "(a database holding data is left as it is)",
+    )  # fmt: skip
+    serve.add_argument(
+        "--token", default="devicesim", metavar="TOKEN",
+        help="the application token POST /api/v1/authenticate accepts (default devicesim)",
+    )  # fmt: skip
+    serve.set_defaults(run="serve_command:cmd_serve")
 
 
 def _add_fuzz(fuzz: Any) -> None:

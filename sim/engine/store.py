@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator
 from typing import Any, NamedTuple
 
-from sim.engine.initial import InitialState, organisation_state
+from sim.engine.initial import DeviceSetup, InitialState, organisation_state
 from sim.engine.memo import Stepper
 from sim.engine.organisation_state import OrganisationState
 from sim.engine.packing import MEMBER_SHIFT, STATE_MASK, device_code
@@ -143,6 +143,24 @@ class FleetStore:
         if loose and sim_id is not None:
             self.loose_sims.add(sim_id)
         return code
+
+    def add(self, key: Hashable, setup: DeviceSetup) -> None:
+        """A device provisioned while the fleet runs (the local platform creates endpoints),
+        with what is known of it: its state, organisation and service profile."""
+        if key in self.devices:
+            raise ValueError(f"device {key} exists already")
+        member = self.membership(setup.organisation, setup.service_profile)
+        self.devices[key] = device_code(self.stepper.pool.index(setup.state), member)
+
+    def release_sim(self, key: Hashable, sim_id: int) -> None:
+        """SIM ``sim_id`` left endpoint ``key`` (SIM Released): it is a loose SIM again, with
+        the status it had, so that the endpoint it is put in next takes that status."""
+        code = self.devices[key]
+        loose = self.stepper.pool.values[self._loose_sim]._replace(sim=self.state_of(code).sim)
+        self.sim_homes.pop(sim_id, None)
+        self.loose_sims.add(sim_id)
+        member = self.membership(self.member_org[code >> MEMBER_SHIFT], None)
+        self.devices[f"sim:{sim_id}"] = device_code(self.stepper.pool.index(loose), member)
 
     def sim_key(self, sim_id: int | None) -> Hashable:
         """The device an event naming only a SIM goes to: the endpoint a loose SIM was handed

@@ -1,0 +1,209 @@
+"""The REST API of the local platform, under ``/api`` as the emnify platform serves it: the
+routes the official SDK calls, and the Event API.
+
+Every route but ``POST /api/v1/authenticate`` and ``/api/openapi.json`` needs
+``Authorization: Bearer <auth_token>``. Every refusal is answered in the platform's error
+shape, ``{"error_code", "error_token", "message"}``: 400 for a body that is not JSON, 401
+without a valid token, 404 for what does not exist, 409 for a conflict, 413 for a body over
+1 MB, 422 for values the platform does not accept. Handlers run one at a time on the server's
+event loop (each is a short SQLite transaction), so no request sees another half done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from sim.errors import ApiError
+from sim.platform import endpoints, event_api, sims
+from sim.platform.core import Platform
+from sim.platform.listing import Page, headers
+from sim.platform.shapes import operators_json
+from sim.platform.validation import MAX_BODY, json_body, path_id
+
+Handler = Callable[[Platform, Request], Awaitable[Response]]
+
+
+def json_response(value: Any, status: int = 200, extra: dict[str, str] | None = None) -> Response:
+    """A JSON answer."""
+    body = value if isinstance(value, bytes) else orjson.dumps(value)
+    return Response(body, status, headers=extra, media_type="application/json")
+
+
+def error_response(status: int, token: str, message: str) -> Response:
+    """The platform's error shape."""
+    return json_response({"error_code": status, "error_token": token, "message": message}, status)
+
+
+def listed(request: Request, items: Any, found: Page) -> Response:
+    """A page of a list with the pagination headers."""
+    url = str(request.url.replace(query=""))
+    return json_response(items, 200, headers(url, dict(request.query_params), found))
+
+
+async def body_of(request: Request) -> Any:
+    """The request's JSON body, read no further than the limit."""
+    raw = bytearray()
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_BODY:
+            break
+    return json_body(bytes(raw))
+
+
+def _id(request: Request, name: str, what: str) -> int:
+    return path_id(request.path_params[name], what)
+
+
+async def authenticate(platform: Platform, request: Request) -> Response:
+    body = await body_of(request)
+    token = body.get("application_token") if isinstance(body, dict) else None
+    return json_response({"auth_token": platform.authenticate(token)})
+
+
+async def endpoint_list(platform: Platform, request: Request) -> Response:
+    return listed(request, *endpoints.listing(platform, request.query_params))
+
+
+async def endpoint_create(platform: Platform, request: Request) -> Response:
+    endpoint = endpoints.create(platform, await body_of(request))
+    return Response(status_code=201, headers={"Location": f"/api/v1/endpoint/{endpoint}"})
+
+
+async def endpoint_get(platform: Platform, request: Request) -> Response:
+    return json_response(endpoints.retrieve(platform, _id(request, "endpoint", "endpoint")))
+
+
+async def endpoint_patch(platform: Platform, request: Request) -> Response:
+    endpoint = _id(request, "endpoint", "endpoint")
+    endpoints.update(platform, endpoint, await body_of(request))
+    return Response(status_code=204)
+
+
+async def endpoint_delete(platform: Platform, request: Request) -> Response:
+    endpoints.delete(platform, _id(request, "endpoint", "endpoint"))
+    return Response(status_code=204)
+
+
+async def connectivity_get(platform: Platform, request: Request) -> Response:
+    return json_response(endpoints.connectivity(platform, _id(request, "endpoint", "endpoint")))
+
+
+async def connectivity_patch(platform: Platform, request: Request) -> Response:
+    endpoint = _id(request, "endpoint", "endpoint")
+    endpoints.reset(platform, endpoint, await body_of(request))
+    return Response(status_code=204)
+
+
+async def sim_list(platform: Platform, request: Request) -> Response:
+    return listed(request, *sims.listing(platform, request.query_params))
+
+
+async def sim_get(platform: Platform, request: Request) -> Response:
+    return json_response(sims.retrieve(platform, _id(request, "sim", "SIM")))
+
+
+async def sim_patch(platform: Platform, request: Request) -> Response:
+    sims.update(platform, _id(request, "sim", "SIM"), await body_of(request))
+    return Response(status_code=204)
+
+
+async def sim_batch_patch(platform: Platform, request: Request) -> Response:
+    bic = request.path_params["bic"]
+    return json_response(sims.register_batch(platform, bic, await body_of(request)))
+
+
+async def event_list(platform: Platform, request: Request) -> Response:
+    return listed(request, *event_api.events(platform, request.query_params))
+
+
+async def endpoint_events(platform: Platform, request: Request) -> Response:
+    endpoint = _id(request, "endpoint", "endpoint")
+    return listed(request, *event_api.events(platform, request.query_params, endpoint=endpoint))
+
+
+async def sim_events(platform: Platform, request: Request) -> Response:
+    sim = _id(request, "sim", "SIM")
+    return listed(request, *event_api.events(platform, request.query_params, sim=sim))
+
+
+async def event_types(platform: Platform, request: Request) -> Response:
+    return json_response(event_api.event_types())
+
+
+async def operators(platform: Platform, request: Request) -> Response:
+    return json_response(operators_json())
+
+
+#: path -> method -> handler; every one of them needs a token except authentication's.
+ROUTES: dict[str, dict[str, Handler]] = {
+    "/api/v1/authenticate": {"POST": authenticate},
+    "/api/v1/endpoint": {"GET": endpoint_list, "POST": endpoint_create},
+    "/api/v1/endpoint/{endpoint}": {"GET": endpoint_get, "PATCH": endpoint_patch, "DELETE": endpoint_delete},
+    "/api/v1/endpoint/{endpoint}/connectivity": {"GET": connectivity_get, "PATCH": connectivity_patch},
+    "/api/v1/endpoint/{endpoint}/event": {"GET": endpoint_events},
+    "/api/v1/sim": {"GET": sim_list},
+    "/api/v1/sim/{sim}": {"GET": sim_get, "PATCH": sim_patch},
+    "/api/v1/sim/{sim}/event": {"GET": sim_events},
+    "/api/v1/sim_batch/bic/{bic}": {"PATCH": sim_batch_patch},
+    "/api/v1/event": {"GET": event_list},
+    "/api/v1/event/type": {"GET": event_types},
+    "/api/v1/operator": {"GET": operators},
+}  # fmt: skip
+OPEN = {"/api/v1/authenticate"}
+#: Routes take every method, so that a wrong one gets a 405 in the platform's shape.
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def _route(platform: Platform, path: str, methods: dict[str, Handler]) -> Route:
+    async def answer(request: Request) -> Response:
+        handler = methods.get("GET" if request.method == "HEAD" else request.method)
+        if handler is None:
+            allowed = ", ".join(methods)
+            return error_response(
+                405, "method_not_allowed", f"{request.method} {path}: allowed: {allowed}"
+            )
+        if path not in OPEN and not platform.authorised(request.headers.get("authorization")):
+            return error_response(
+                401,
+                "unauthorized",
+                "send Authorization: Bearer <auth_token> (POST /api/v1/authenticate gives one)",
+            )
+        try:
+            return await handler(platform, request)
+        except ApiError as exc:
+            return error_response(exc.status, exc.token, exc.message)
+
+    return Route(path, answer, methods=ALL_METHODS)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(exc.status_code, "not_found" if exc.status_code == 404 else "http_error",
+                          f"{request.method} {request.url.path}: {exc.detail}")  # fmt: skip
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    return error_response(
+        500, "internal_error", f"internal error ({type(exc).__name__}); nothing was changed"
+    )
+
+
+def api_routes(platform: Platform) -> list[Route]:
+    """The ``/api`` routes over one platform."""
+    return [_route(platform, path, methods) for path, methods in ROUTES.items()]
+
+
+def platform_app(platform: Platform, extra: list[Route] | None = None) -> Starlette:
+    """The local platform's web app: the API (and ``extra`` routes, such as ``/_sim``)."""
+    return Starlette(
+        routes=[*api_routes(platform), *(extra or [])],
+        exception_handlers={HTTPException: _http_error, Exception: _internal_error},
+    )
