@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from sim.platform.app import open_platform, platform_server
+from sim.platform.app import LocalPlatform, local_platform
 from sim.platform.core import Platform
 from sim.web.server import serve_in_thread
 
@@ -16,11 +16,12 @@ from sim.web.server import serve_in_thread
 class Served:
     """A running platform: the object itself (to read the model), its address, a client."""
 
-    def __init__(self, platform: Platform, url: str) -> None:
-        self.platform = platform
+    def __init__(self, local: LocalPlatform, url: str) -> None:
+        self.platform: Platform = local.platform
+        self.local = local
         self.url = url
         self.api = httpx.Client(base_url=f"{url}api", timeout=10)
-        token = self.api.post("/v1/authenticate", json={"application_token": platform.token})
+        token = self.api.post("/v1/authenticate", json={"application_token": self.platform.token})
         self.api.headers["Authorization"] = f"Bearer {token.json()['auth_token']}"
 
     def control(self, path: str, **body: Any) -> list[int]:
@@ -53,16 +54,15 @@ class Served:
 
 @contextmanager
 def serving(
-    path: str = ":memory:", seed_fleet: int = 3, token: str = "devicesim"
+    path: str = ":memory:", seed_fleet: int = 3, token: str = "devicesim", **options: Any
 ) -> Iterator[Served]:
     """A platform over the database at ``path``, served until the block ends."""
-    platform, _ = open_platform(path, token=token, seed_fleet=seed_fleet)
-    try:
-        with serve_in_thread(platform_server(platform)) as url:
-            served = Served(platform, url)
-            try:
-                yield served
-            finally:
-                served.api.close()
-    finally:
-        platform.close()
+    with (
+        local_platform(path, token=token, seed_fleet=seed_fleet, **options) as local,
+        serve_in_thread(local.app) as url,
+    ):
+        served = Served(local, url)
+        try:
+            yield served
+        finally:
+            served.api.close()

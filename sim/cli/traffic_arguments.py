@@ -97,6 +97,11 @@ def _add_serve(serve: Any) -> None:
         "--token", default="devicesim", metavar="TOKEN",
         help="the application token POST /api/v1/authenticate accepts (default devicesim)",
     )  # fmt: skip
+    serve.add_argument(
+        "--stream-to", metavar="URL",
+        help="push every event to URL as the Data Streamer does (one event per POST), "
+        "from the next one on; more streams: POST /api/v1/data_stream",
+    )  # fmt: skip
     serve.set_defaults(run="serve_command:cmd_serve")
 
 

@@ -18,17 +18,21 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sim.engine.outcomes import INCONSISTENT, INVALID
-from sim.engine.views import access_denier, refusal_reason
+from sim.engine.views import access_denier, refusal_reason, sms_service
 from sim.errors import ApiError
 from sim.events.catalogue import UNKNOWN_REFUSAL, Kind
+from sim.platform import quotas
 from sim.platform.core import Platform, iso
 from sim.platform.rest import error_response, json_response
+from sim.platform.seeding import sim_values
 from sim.platform.validation import json_body, known_fields, path_id
 from sim.traffic.payloads import NETWORKS
+from statemachines import organisation as organisation_machine
 from statemachines.network import PS_REGISTERED
 
 #: The longest a clock may be moved at once: a year.
 MAX_ADVANCE = 366 * 86_400
+MAX_VOLUME = quotas.MAX_VOLUME
 
 
 def _allowed(platform: Platform, endpoint: int, kind: Kind) -> bool:
@@ -86,6 +90,9 @@ def open_session(platform: Platform, endpoint: int) -> None:
             detail = {"pdp_context": {"pdp_context_id": context_id, "apn": "em", "rat_type": 6,
                                       "ue_ip_address": row["ip_address"],
                                       "tunnel_created": iso(now)}}  # fmt: skip
+            platform.database.run(
+                "UPDATE endpoint SET session_volume = 0 WHERE id = ?", (endpoint,)
+            )
             platform.log.emit((3, "accepted"), now, row["organisation"], row, detail=detail)
             return
         reason = refusal_reason(state, context)
@@ -105,6 +112,84 @@ def close_session(platform: Platform, endpoint: int) -> None:
         platform.log.emit(
             (5, ""), now, row["organisation"], row, detail=platform.log.session_detail(endpoint)
         )
+
+
+def use_data(platform: Platform, endpoint: int, body: dict[str, Any]) -> None:
+    """The device sends and receives data in its session: the quota events that follow."""
+    megabytes = known_fields(body, ("megabytes",), "usage").get("megabytes")
+    if (
+        isinstance(megabytes, bool)
+        or not isinstance(megabytes, int | float)
+        or not 0 < megabytes <= MAX_VOLUME
+    ):
+        raise ApiError(
+            422, "invalid_value", f"megabytes: expected a number above 0, at most {MAX_VOLUME:g}"
+        )
+    with platform.action() as now:
+        row = platform.endpoint_row(endpoint)
+        if platform.fleet.state(endpoint).pdp != "Connected":
+            raise ApiError(409, "no_session", f"endpoint {endpoint} has no data session open")
+        through = quotas.carried(platform, endpoint, quotas.DATA, megabytes)
+        platform.database.run(
+            "UPDATE endpoint SET session_volume = session_volume + ? WHERE id = ?",
+            (through, endpoint),
+        )
+        quotas.use(platform, row, quotas.DATA, megabytes, now)
+
+
+def send_sms(platform: Platform, endpoint: int, body: dict[str, Any]) -> None:
+    """The device sends SMS: the SMS quota events that follow; 409 while SMS is denied."""
+    count = known_fields(body, ("count",), "sms").get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 < count <= 1_000_000:
+        raise ApiError(422, "invalid_value", "count: expected a whole number from 1 to 1,000,000")
+    with platform.action() as now:
+        row = platform.endpoint_row(endpoint)
+        service, why = sms_service(platform.fleet.state(endpoint), platform.fleet.context(endpoint))
+        if service == "Denied":
+            raise ApiError(409, "sms_denied", f"endpoint {endpoint} may not send SMS: {why}")
+        quotas.use(platform, row, quotas.SMS, count, now)
+
+
+def new_sim_batch(platform: Platform, body: dict[str, Any]) -> dict[str, Any]:
+    """A batch of SIMs not registered yet (``{"size": N}``, at most 1,000), to register by
+    its BIC with ``PATCH /api/v1/sim_batch/bic/{bic}``."""
+    size = known_fields(body, ("size",), "sim batch").get("size", 10)
+    if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= 1000:
+        raise ApiError(422, "invalid_value", "size: expected a whole number from 1 to 1,000")
+    with platform.action() as now:
+        first = (platform.database.row("SELECT COALESCE(MAX(id), 0) + 1 FROM sim") or (1,))[0]
+        bic = f"DEVICESIM{first:06d}"
+        for number in range(first, first + size):
+            platform.database.insert("sim", sim_values(number, bic, now))
+    return {"bic": bic, "sims": list(range(first, first + size))}
+
+
+def block_organisation(platform: Platform, body: dict[str, Any]) -> None:
+    """The organisation passes its monthly cost limit: Organisation blocked (12); every
+    device loses network access, and the sessions that ends are closed."""
+    known_fields(body, (), "block")
+    with platform.action() as now:
+        organisation = platform.account()
+        if (
+            platform.fleet.store.organisation(organisation).organisation
+            == organisation_machine.BLOCKED
+        ):
+            raise ApiError(409, "blocked", f"organisation {organisation} is blocked already")
+        platform.log.emit((12, ""), now, organisation,
+                          description="Blocking services for organisation, because monthly cost limit exceeded.")  # fmt: skip
+
+
+def unblock_organisation(platform: Platform, body: dict[str, Any]) -> None:
+    """The cost limit is raised: the organisation is Active again, and no event says so."""
+    known_fields(body, (), "unblock")
+    with platform.action() as now:
+        organisation = platform.account()
+        if (
+            platform.fleet.store.organisation(organisation).organisation
+            != organisation_machine.BLOCKED
+        ):
+            raise ApiError(409, "not_blocked", f"organisation {organisation} is not blocked")
+        platform.log.silent("organisation", organisation_machine.ACTIVE, organisation, now)
 
 
 def advance_clock(platform: Platform, body: dict[str, Any]) -> None:
@@ -134,10 +219,11 @@ def control_routes(platform: Platform) -> list[Route]:
                 if with_body:
                     raw = await request.body()
                     arguments.append(json_body(raw) if raw.strip() else {})
-                emitted = _emitted_by(platform, lambda: act(platform, *arguments))
+                emitted, extra = _emitted_by(platform, lambda: act(platform, *arguments))
             except ApiError as exc:
                 return error_response(exc.status, exc.token, exc.message)
-            return json_response({"events": emitted, "time": iso(platform.log.now_ms())})
+            time = iso(platform.log.now_ms())
+            return json_response({"events": emitted, "time": time, **(extra or {})})
 
         return Route(path, answer, methods=[method])
 
@@ -146,14 +232,20 @@ def control_routes(platform: Platform) -> list[Route]:
         route("/_sim/endpoint/{endpoint}/attach", "POST", attach, True),
         route("/_sim/endpoint/{endpoint}/session", "POST", open_session, False),
         route("/_sim/endpoint/{endpoint}/session", "DELETE", close_session, False),
+        route("/_sim/endpoint/{endpoint}/usage", "POST", use_data, True),
+        route("/_sim/endpoint/{endpoint}/sms", "POST", send_sms, True),
+        route("/_sim/sim_batch", "POST", new_sim_batch, True),
+        route("/_sim/organisation/block", "POST", block_organisation, True),
+        route("/_sim/organisation/unblock", "POST", unblock_organisation, True),
     ]
 
 
-def _emitted_by(platform: Platform, act: Any) -> list[dict[str, Any]]:
+def _emitted_by(platform: Platform, act: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """What a control made the platform emit, and what else it answers."""
     found: list[dict[str, Any]] = []
     platform.listeners.append(found.extend)
     try:
-        act()
+        extra = act()
     finally:
         platform.listeners.remove(found.extend)
-    return found
+    return found, extra

@@ -49,7 +49,7 @@ class Platform:
         self.token = token
         self.log = EventLog(database, wall)
         self.listeners: list[Listener] = []
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
 
     @property
     def fleet(self) -> Fleet:
@@ -61,7 +61,7 @@ class Platform:
     def action(self) -> Iterator[int]:
         """One change: whatever it writes and emits is kept together or not at all. Yields
         the platform's time."""
-        with self._lock:
+        with self.lock:
             emitted = self._catch_up()
             with self._undone_on_failure():
                 yield self.log.now_ms()
@@ -71,7 +71,7 @@ class Platform:
     @contextmanager
     def reading(self) -> Iterator[int]:
         """One read, after what the clock fired meanwhile is stored; yields the time."""
-        with self._lock:
+        with self.lock:
             self._tell(self._catch_up())
             yield self.log.now_ms()
 
@@ -117,7 +117,7 @@ class Platform:
         scheme, _, token = (header or "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             return False
-        with self._lock:
+        with self.lock:
             return (
                 self.database.row("SELECT 1 FROM token WHERE token = ?", (token.strip(),))
                 is not None

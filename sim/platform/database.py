@@ -19,7 +19,7 @@ from typing import Any
 from sim.errors import UsageError
 
 #: Bumped when the tables change; a database of another version is refused.
-FORMAT = "1"
+FORMAT = "2"
 #: The in-memory database, for tests.
 MEMORY = ":memory:"
 
@@ -36,11 +36,23 @@ CREATE TABLE endpoint (
     service_profile INTEGER NOT NULL, tariff_profile INTEGER NOT NULL,
     ip_address TEXT, imei TEXT, imei_lock INTEGER NOT NULL DEFAULT 0,
     created TEXT NOT NULL, last_updated TEXT NOT NULL,
-    initial TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0);
+    initial TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
+    session_volume REAL NOT NULL DEFAULT 0);
 CREATE TABLE sim (
     id INTEGER PRIMARY KEY, iccid TEXT NOT NULL UNIQUE, imsi TEXT NOT NULL,
     msisdn TEXT NOT NULL, bic TEXT NOT NULL, organisation INTEGER,
     endpoint INTEGER UNIQUE, production_date TEXT NOT NULL, activation_date TEXT);
+CREATE TABLE quota (
+    endpoint INTEGER NOT NULL, kind TEXT NOT NULL, volume REAL NOT NULL, used REAL NOT NULL,
+    expiry_date TEXT, auto_refill INTEGER NOT NULL, threshold REAL NOT NULL,
+    action INTEGER NOT NULL, assigned TEXT NOT NULL, PRIMARY KEY (endpoint, kind));
+CREATE TABLE silent_change (
+    id INTEGER PRIMARY KEY, after_event INTEGER NOT NULL, ms INTEGER NOT NULL,
+    machine TEXT NOT NULL, target TEXT NOT NULL, organisation INTEGER);
+CREATE TABLE data_stream (
+    id INTEGER PRIMARY KEY, url TEXT NOT NULL, api_type INTEGER NOT NULL,
+    historic INTEGER NOT NULL, username TEXT, password TEXT, status INTEGER NOT NULL,
+    reason TEXT, position INTEGER NOT NULL, created TEXT NOT NULL);
 CREATE TABLE token (token TEXT PRIMARY KEY, created TEXT NOT NULL);
 CREATE TABLE event (
     id INTEGER PRIMARY KEY, ms INTEGER NOT NULL, type INTEGER NOT NULL,

@@ -78,15 +78,28 @@ def _applied(fleet: Fleet, payload: dict[str, Any]) -> TraceEntry:
 
 
 def rebuild(database: Database) -> Fleet:
-    """The model as the stored events left it."""
+    """The model as the stored events (and the changes made with none) left it."""
     fleet = Fleet(initial_state(database), lenient=False)
-    rows = database.connection.execute("SELECT ms, synthesised, payload FROM event ORDER BY id")
-    for ms, synthesised, payload in rows:
+    silent: dict[int, list[dict[str, Any]]] = {}
+    for change in database.rows("SELECT * FROM silent_change ORDER BY id"):
+        silent.setdefault(change["after_event"], []).append(dict(change))
+    _silently(fleet, silent.pop(0, []))
+    rows = database.connection.execute("SELECT id, ms, synthesised, payload FROM event ORDER BY id")
+    for event_id, ms, synthesised, payload in rows:
         # The clock fires the synthesised ones again, at their moments.
         fleet.advance_to(ms / 1000)
         if not synthesised:
             _applied(fleet, orjson.loads(payload))
+        _silently(fleet, silent.pop(event_id, []))
     return fleet
+
+
+def _silently(fleet: Fleet, changes: list[dict[str, Any]]) -> None:
+    """Changes the platform makes with no event (an organisation unblocked)."""
+    for change in changes:
+        fleet.advance_to(change["ms"] / 1000)
+        fleet.set_state(None, change["machine"], change["target"],
+                        organisation=change["organisation"], by="the platform")  # fmt: skip
 
 
 class EventLog:
@@ -133,6 +146,16 @@ class EventLog:
             payload = self._payload((entry.type_id, ""), at, endpoint["organisation"], endpoint)
             self._store(payload, at, synthesised=True)
             self._follow_ups(entry, at)
+
+    def silent(self, machine: str, target: str, organisation: int, ms: int) -> None:
+        """A change the platform makes with no event (an organisation unblocked), kept in
+        its place among the events."""
+        after = self.database.row("SELECT COALESCE(MAX(id), 0) FROM event")
+        values = {"after_event": after[0] if after else 0, "ms": ms, "machine": machine,
+                  "target": target, "organisation": organisation}  # fmt: skip
+        self.database.insert("silent_change", values)
+        self.dirty = True
+        _silently(self.fleet, [values])
 
     # Events.
     def emit(
@@ -184,7 +207,10 @@ class EventLog:
         )
         opened = orjson.loads(found[0]).get("detail") or {} if found else {}
         context = (opened.get("pdp_context") or {}).get("pdp_context_id", 0)
-        return {"volume": {"rx": 0.0, "tx": 0.0, "total": 0.0},
+        carried = self.database.row("SELECT session_volume FROM endpoint WHERE id = ?", (endpoint,))
+        total = carried[0] if carried else 0.0
+        rx = round(total * 0.7, 6)
+        return {"volume": {"rx": rx, "tx": round(total - rx, 6), "total": round(total, 6)},
                 "pdp_context": {"pdp_context_id": context}}  # fmt: skip
 
     def _endpoint(self, key: Hashable) -> Row:

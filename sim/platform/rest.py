@@ -22,7 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sim.errors import ApiError
-from sim.platform import endpoints, event_api, sims
+from sim.platform import endpoints, event_api, profiles, quotas, sims
 from sim.platform.core import Platform
 from sim.platform.listing import Page, headers
 from sim.platform.shapes import operators_json
@@ -62,6 +62,20 @@ def _id(request: Request, name: str, what: str) -> int:
     return path_id(request.path_params[name], what)
 
 
+def _quota(request: Request) -> tuple[int, quotas.QuotaKind]:
+    return _id(request, "endpoint", "endpoint"), quotas.kind_of(request.path_params["kind"])
+
+
+def created(location: str) -> Response:
+    """201, naming what was made."""
+    return Response(status_code=201, headers={"Location": location})
+
+
+def no_content() -> Response:
+    """204: done."""
+    return Response(status_code=204)
+
+
 async def authenticate(platform: Platform, request: Request) -> Response:
     body = await body_of(request)
     token = body.get("application_token") if isinstance(body, dict) else None
@@ -74,7 +88,7 @@ async def endpoint_list(platform: Platform, request: Request) -> Response:
 
 async def endpoint_create(platform: Platform, request: Request) -> Response:
     endpoint = endpoints.create(platform, await body_of(request))
-    return Response(status_code=201, headers={"Location": f"/api/v1/endpoint/{endpoint}"})
+    return created(f"/api/v1/endpoint/{endpoint}")
 
 
 async def endpoint_get(platform: Platform, request: Request) -> Response:
@@ -84,12 +98,12 @@ async def endpoint_get(platform: Platform, request: Request) -> Response:
 async def endpoint_patch(platform: Platform, request: Request) -> Response:
     endpoint = _id(request, "endpoint", "endpoint")
     endpoints.update(platform, endpoint, await body_of(request))
-    return Response(status_code=204)
+    return no_content()
 
 
 async def endpoint_delete(platform: Platform, request: Request) -> Response:
     endpoints.delete(platform, _id(request, "endpoint", "endpoint"))
-    return Response(status_code=204)
+    return no_content()
 
 
 async def connectivity_get(platform: Platform, request: Request) -> Response:
@@ -99,7 +113,7 @@ async def connectivity_get(platform: Platform, request: Request) -> Response:
 async def connectivity_patch(platform: Platform, request: Request) -> Response:
     endpoint = _id(request, "endpoint", "endpoint")
     endpoints.reset(platform, endpoint, await body_of(request))
-    return Response(status_code=204)
+    return no_content()
 
 
 async def sim_list(platform: Platform, request: Request) -> Response:
@@ -112,12 +126,51 @@ async def sim_get(platform: Platform, request: Request) -> Response:
 
 async def sim_patch(platform: Platform, request: Request) -> Response:
     sims.update(platform, _id(request, "sim", "SIM"), await body_of(request))
-    return Response(status_code=204)
+    return no_content()
 
 
 async def sim_batch_patch(platform: Platform, request: Request) -> Response:
     bic = request.path_params["bic"]
     return json_response(sims.register_batch(platform, bic, await body_of(request)))
+
+
+async def quota_get(platform: Platform, request: Request) -> Response:
+    endpoint, kind = _quota(request)
+    return json_response(quotas.retrieve(platform, endpoint, kind))
+
+
+async def quota_post(platform: Platform, request: Request) -> Response:
+    endpoint, kind = _quota(request)
+    quotas.assign(platform, endpoint, kind, await body_of(request))
+    return created(str(request.url.path))
+
+
+async def quota_delete(platform: Platform, request: Request) -> Response:
+    endpoint, kind = _quota(request)
+    quotas.delete(platform, endpoint, kind)
+    return no_content()
+
+
+async def profile_list(platform: Platform, request: Request) -> Response:
+    return listed(request, *profiles.listing(platform, request.query_params))
+
+
+async def profile_create(platform: Platform, request: Request) -> Response:
+    profile = profiles.create(platform, await body_of(request))
+    return created(f"/api/v1/service_profile/{profile}")
+
+
+async def profile_get(platform: Platform, request: Request) -> Response:
+    return json_response(profiles.retrieve(platform, _id(request, "profile", "service profile")))
+
+
+async def profile_patch(platform: Platform, request: Request) -> Response:
+    profiles.update(platform, _id(request, "profile", "service profile"), await body_of(request))
+    return no_content()
+
+
+async def organisation_get(platform: Platform, request: Request) -> Response:
+    return json_response(profiles.organisation(platform))
 
 
 async def event_list(platform: Platform, request: Request) -> Response:
@@ -149,6 +202,7 @@ ROUTES: dict[str, dict[str, Handler]] = {
     "/api/v1/endpoint/{endpoint}": {"GET": endpoint_get, "PATCH": endpoint_patch, "DELETE": endpoint_delete},
     "/api/v1/endpoint/{endpoint}/connectivity": {"GET": connectivity_get, "PATCH": connectivity_patch},
     "/api/v1/endpoint/{endpoint}/event": {"GET": endpoint_events},
+    "/api/v1/endpoint/{endpoint}/quota/{kind}": {"GET": quota_get, "POST": quota_post, "DELETE": quota_delete},
     "/api/v1/sim": {"GET": sim_list},
     "/api/v1/sim/{sim}": {"GET": sim_get, "PATCH": sim_patch},
     "/api/v1/sim/{sim}/event": {"GET": sim_events},
@@ -156,6 +210,9 @@ ROUTES: dict[str, dict[str, Handler]] = {
     "/api/v1/event": {"GET": event_list},
     "/api/v1/event/type": {"GET": event_types},
     "/api/v1/operator": {"GET": operators},
+    "/api/v1/service_profile": {"GET": profile_list, "POST": profile_create},
+    "/api/v1/service_profile/{profile}": {"GET": profile_get, "PATCH": profile_patch},
+    "/api/v1/organisation/my": {"GET": organisation_get},
 }  # fmt: skip
 OPEN = {"/api/v1/authenticate"}
 #: Routes take every method, so that a wrong one gets a 405 in the platform's shape.
@@ -196,14 +253,13 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
     )
 
 
-def api_routes(platform: Platform) -> list[Route]:
-    """The ``/api`` routes over one platform."""
-    return [_route(platform, path, methods) for path, methods in ROUTES.items()]
+def api_routes(platform: Platform, more: dict[str, dict[str, Handler]]) -> list[Route]:
+    """The ``/api`` routes over one platform, and ``more`` of them (the data streams')."""
+    return [_route(platform, path, methods) for path, methods in {**ROUTES, **more}.items()]
 
 
-def platform_app(platform: Platform, extra: list[Route] | None = None) -> Starlette:
-    """The local platform's web app: the API (and ``extra`` routes, such as ``/_sim``)."""
+def platform_app(platform: Platform, routes: list[Route]) -> Starlette:
+    """The local platform's web app over its routes, answering errors in its shape."""
     return Starlette(
-        routes=[*api_routes(platform), *(extra or [])],
-        exception_handlers={HTTPException: _http_error, Exception: _internal_error},
+        routes=routes, exception_handlers={HTTPException: _http_error, Exception: _internal_error}
     )
