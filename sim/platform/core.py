@@ -22,7 +22,7 @@ from typing import Any
 from sim.engine.fleet import Fleet
 from sim.errors import ApiError
 from sim.platform.database import Database
-from sim.platform.event_log import EventLog, rebuild
+from sim.platform.event_log import EventLog
 from sim.platform.shapes import Names
 
 #: The application token a platform accepts unless ``--token`` says otherwise.
@@ -77,6 +77,8 @@ class Platform:
 
     def _catch_up(self) -> list[dict[str, Any]]:
         """Store what the platform's clock fired since the last request."""
+        if not self.log.due(self.log.now_ms()):
+            return []
         with self._undone_on_failure():
             self.log.catch_up(self.log.now_ms())
             return list(self.log.emitted)
@@ -95,7 +97,7 @@ class Platform:
                 yield
         except BaseException:
             if log.dirty:
-                log.fleet = rebuild(self.database)
+                log.reload()
             raise
         finally:
             log.dirty = False

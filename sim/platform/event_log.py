@@ -108,7 +108,9 @@ class EventLog:
     def __init__(self, database: Database, wall: Callable[[], float] = time.time) -> None:
         self.database = database
         self.wall = wall
-        self.fleet = rebuild(database)
+        self.fleet: Fleet
+        self._offset = self._last_ms = 0
+        self.reload()
         #: Events stored by the action under way (for the Data Streamer, after it commits).
         self.emitted: list[dict[str, Any]] = []
         #: The model changed during the action under way: undone by a rebuild if it fails.
@@ -120,22 +122,32 @@ class EventLog:
         self.dirty = True
 
     # Time.
+    def reload(self) -> None:
+        """The model and the clock as the database has them (after a failed action too)."""
+        self.fleet = rebuild(self.database)
+        self._offset = int(self.database.setting(_CLOCK_OFFSET) or 0)
+        last = self.database.row("SELECT MAX(ms) FROM event")
+        self._last_ms = (last[0] if last else None) or 0
+
     def now_ms(self) -> int:
         """The platform's time: the wall clock moved on by ``advance``; never before the last
         event."""
-        offset = int(self.database.setting(_CLOCK_OFFSET) or 0)
-        last = self.database.row("SELECT MAX(ms) FROM event")
-        return max(int(self.wall() * 1000) + offset, (last[0] if last else None) or 0)
+        return max(int(self.wall() * 1000) + self._offset, self._last_ms)
+
+    def due(self, ms: int) -> bool:
+        """Whether the model's clock fires something by ``ms``."""
+        return ms / 1000 >= self.fleet.clock.next_due
 
     def advance(self, seconds: float) -> None:
         """Move the platform's clock forward (the simulation's control, never the API's)."""
-        offset = int(self.database.setting(_CLOCK_OFFSET) or 0)
-        self.database.set(_CLOCK_OFFSET, str(offset + round(seconds * 1000)))
+        self._offset += round(seconds * 1000)
+        self.database.set(_CLOCK_OFFSET, str(self._offset))
+        self.dirty = True
 
     def catch_up(self, ms: int) -> None:
         """What the model's clock fires by ``ms`` (Device offline, quota expiry), stored, with
         the follow-ups of the sessions they end."""
-        if ms / 1000 < self.fleet.clock.next_due:
+        if not self.due(ms):
             return
         self.dirty = True
         for entry in self.fleet.advance_to(ms / 1000):
@@ -276,4 +288,5 @@ class EventLog:
             },
         )
         self.emitted.append(payload)
+        self._last_ms = max(self._last_ms, ms)
         self.dirty = True

@@ -47,7 +47,7 @@ class Field(NamedTuple):
 
 def _whole(params: Mapping[str, str], name: str) -> int | None:
     value = params.get(name)
-    if value is None or value == "":
+    if value is None:
         return None
     try:
         return int(value)

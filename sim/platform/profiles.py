@@ -20,7 +20,7 @@ from sim.platform.validation import flag, known_fields, text
 from statemachines import organisation as organisation_machine
 from statemachines import service_profile
 
-FIELDS = ("name", "description", "apply_data_quota", "apply_sms_quota", "id")
+FIELDS = ("name", "apply_data_quota", "apply_sms_quota")
 #: switch -> (the model's machine, event when switched on, when switched off, how it is named)
 SWITCHES = {
     "apply_data_quota": ("data_quota_management", 52, 53, "Data"),

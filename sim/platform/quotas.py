@@ -8,6 +8,7 @@ decides what follows: a used-up Block quota ends the session.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from sqlite3 import Row
 from typing import Any, NamedTuple
@@ -25,6 +26,10 @@ QUOTA_STATUS = {_quota.ACTIVE: 1, _quota.EXHAUSTED: 2, _quota.EXPIRED: 3}
 ACTIONS = {1: "Block", 2: "Throttle"}
 DEFAULT_THRESHOLD = 20
 MAX_VOLUME = 1e9
+#: An expiry date as RFC 3339 writes it: 2026-12-31T00:00:00Z, with a fraction or an offset.
+DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
 
 
 class QuotaKind(NamedTuple):
@@ -59,7 +64,9 @@ def _expiry(value: Any) -> str | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        if not isinstance(value, str) or not DATE_TIME.fullmatch(value):
+            raise ValueError(value)
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise ApiError(
             422,

@@ -21,10 +21,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sim.errors import ApiError
+from sim.errors import ApiError, shown, suggest
 from sim.platform import endpoints, event_api, profiles, quotas, sims
 from sim.platform.core import Platform
 from sim.platform.listing import Page, headers
+from sim.platform.openapi import document
 from sim.platform.shapes import operators_json
 from sim.platform.validation import MAX_BODY, json_body, path_id
 
@@ -74,6 +75,10 @@ def created(location: str) -> Response:
 def no_content() -> Response:
     """204: done."""
     return Response(status_code=204)
+
+
+async def openapi_document(platform: Platform, request: Request) -> Response:
+    return json_response(OPENAPI)
 
 
 async def authenticate(platform: Platform, request: Request) -> Response:
@@ -197,6 +202,7 @@ async def operators(platform: Platform, request: Request) -> Response:
 
 #: path -> method -> handler; every one of them needs a token except authentication's.
 ROUTES: dict[str, dict[str, Handler]] = {
+    "/api/openapi.json": {"GET": openapi_document},
     "/api/v1/authenticate": {"POST": authenticate},
     "/api/v1/endpoint": {"GET": endpoint_list, "POST": endpoint_create},
     "/api/v1/endpoint/{endpoint}": {"GET": endpoint_get, "PATCH": endpoint_patch, "DELETE": endpoint_delete},
@@ -214,7 +220,31 @@ ROUTES: dict[str, dict[str, Handler]] = {
     "/api/v1/service_profile/{profile}": {"GET": profile_get, "PATCH": profile_patch},
     "/api/v1/organisation/my": {"GET": organisation_get},
 }  # fmt: skip
-OPEN = {"/api/v1/authenticate"}
+OPEN = {"/api/v1/authenticate", "/api/openapi.json"}
+#: The lists: their GET takes the paging parameters; no other route takes any.
+LISTS = {"/api/v1/endpoint", "/api/v1/endpoint/{endpoint}/event", "/api/v1/sim",
+         "/api/v1/sim/{sim}/event", "/api/v1/event", "/api/v1/service_profile",
+         "/api/v1/data_stream"}  # fmt: skip
+PAGING = ("page", "per_page", "sort", "q")
+
+
+def _query(path: str, method: str) -> tuple[str, ...]:
+    return PAGING if path in LISTS and method in ("GET", "HEAD") else ()
+
+
+def _query_refused(request: Request, known: tuple[str, ...]) -> str:
+    """Why the query is refused: a parameter the route does not take, or one given twice."""
+    for name in request.query_params:
+        if name not in known:
+            takes = f"; it takes {', '.join(known)}" if known else "; it takes none"
+            return f"unknown query parameter {shown(name)}{suggest(name, known)}{takes}"
+        if len(request.query_params.getlist(name)) > 1:
+            return f"query parameter {name} is given more than once"
+    return ""
+
+
+#: The API's OpenAPI document, made once.
+OPENAPI = orjson.dumps(document())
 #: Routes take every method, so that a wrong one gets a 405 in the platform's shape.
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -227,6 +257,9 @@ def _route(platform: Platform, path: str, methods: dict[str, Handler]) -> Route:
             return error_response(
                 405, "method_not_allowed", f"{request.method} {path}: allowed: {allowed}"
             )
+        refused = _query_refused(request, _query(path, request.method))
+        if refused:
+            return error_response(422, "invalid_query", refused)
         if path not in OPEN and not platform.authorised(request.headers.get("authorization")):
             return error_response(
                 401,

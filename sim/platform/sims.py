@@ -22,7 +22,8 @@ from sim.platform.shapes import SIM_STATUS, SIM_STATUS_NAMES, sim_json, sim_stat
 from sim.platform.validation import known_fields, status_id
 from statemachines import sim as sim_machine
 
-FIELDS = ("status", "issuer_org", "reseller_org", "customer_org")
+#: What a customer may change of a SIM: its status (its organisations are the platform's).
+FIELDS = ("status",)
 _KINDS = {sim_machine.ACTIVATED: (8, ""), sim_machine.SUSPENDED: (9, ""),
           sim_machine.FACTORY_TEST: (45, ""), sim_machine.DELETED: (10, ""),
           sim_machine.ISSUED: (44, "")}  # fmt: skip
@@ -68,7 +69,7 @@ def retrieve(platform: Platform, sim: int) -> dict[str, Any]:
 
 
 def update(platform: Platform, sim: int, body: Any) -> None:
-    """Change a SIM's status (the organisations are the platform's to set: left as they are)."""
+    """Change a SIM's status."""
     body = known_fields(body, FIELDS, "sim")
     with platform.action() as now:
         row = platform.sim_row(sim)

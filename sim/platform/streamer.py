@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import base64
 import threading
+import time
 from collections.abc import Mapping
 from sqlite3 import Row
 from typing import Any
 
-from sim.errors import ApiError
+import httpx
+
+from sim.errors import ApiError, shown
 from sim.platform.core import Platform, iso
 from sim.platform.listing import Field, Page, listed
 from sim.platform.validation import known_fields, status_id, text
 from sim.traffic.delivery import Delivery, deliver
 
 FIELDS = ("api_callback_url", "api_type", "data_stream_type", "stream_historic_data",
-          "api_username", "api_password", "status", "id")  # fmt: skip
+          "api_username", "api_password")  # fmt: skip
 API_TYPES = {1: "RestAPI", 2: "RestAPI (Bulk)"}
 STREAM_TYPES = {1: "Events"}
 STATUSES = {1: "Running", 2: "Paused", 3: "Error"}
@@ -35,7 +38,23 @@ BULK = 3000
 LIST_FIELDS = {"id": Field(lambda s: s["id"]), "status": Field(lambda s: s["status"]["id"])}
 
 
-def shown(row: Row) -> dict[str, Any]:
+def _callback_url(value: Any) -> str:
+    """Where a stream delivers: an http:// or https:// URL with a host."""
+    url = text(value, "api_callback_url") or ""
+    try:
+        parsed: httpx.URL | None = httpx.URL(url)
+    except httpx.InvalidURL:
+        parsed = None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ApiError(
+            422,
+            "invalid_value",
+            f"api_callback_url: expected an http:// or https:// URL with a host, got {shown(url)}",
+        )
+    return url
+
+
+def described(row: Row) -> dict[str, Any]:
     """A data stream as the API shows it (never its password)."""
     return {
         "id": row["id"],
@@ -76,12 +95,14 @@ class Streamer:
         ):
             self._run(row["id"])
 
-    def stop(self) -> None:
-        """Stop every thread after the request it is sending."""
+    def stop(self, patience: float = 2.0) -> None:
+        """Stop every thread after the request it is sending, waiting ``patience`` seconds
+        at most: a request cut short is sent again after a restart (at least once)."""
         self._stopping = True
         self._notify()
+        deadline = time.monotonic() + patience
         for thread in list(self._threads.values()):
-            thread.join(timeout=self.timeout + 1)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def _notify(self) -> None:
         with self._wake:
@@ -92,7 +113,7 @@ class Streamer:
         """A page of the streams."""
         with self.platform.reading():
             items = [
-                shown(row)
+                described(row)
                 for row in self.platform.database.rows("SELECT * FROM data_stream ORDER BY id")
             ]
         return listed(items, params, LIST_FIELDS, "id")
@@ -101,11 +122,7 @@ class Streamer:
         """A new stream, running at once; with ``stream_historic_data`` 1 it starts from the
         first event, else from the next one."""
         body = known_fields(body, FIELDS, "data stream")
-        url = text(body.get("api_callback_url"), "api_callback_url")
-        if not url or not url.startswith(("http://", "https://")):
-            raise ApiError(
-                422, "invalid_value", "api_callback_url: expected an http:// or https:// URL"
-            )
+        url = _callback_url(body.get("api_callback_url"))
         api_type = status_id(body.get("api_type", {"id": 1}), "api_type", API_TYPES)
         status_id(body.get("data_stream_type", {"id": 1}), "data_stream_type", STREAM_TYPES)
         historic = body.get("stream_historic_data", 0)
@@ -134,11 +151,11 @@ class Streamer:
     def retrieve(self, stream: int) -> dict[str, Any]:
         """One stream."""
         with self.platform.reading():
-            return shown(self._row(stream))
+            return described(self._row(stream))
 
     def update(self, stream: int, body: Any) -> None:
         """Pause (status 2) or resume (status 1) a stream; resuming one in Error retries."""
-        body = known_fields(body, FIELDS, "data stream")
+        body = known_fields(body, ("status",), "data stream")
         wanted = status_id(body.get("status"), "status", {RUNNING: "Running", PAUSED: "Paused"})
         with self.platform.action():
             self._row(stream)
@@ -199,14 +216,13 @@ class Streamer:
             done += count
             self._save(row["id"], "position = ?", ids[done - 1])
 
-        report = deliver(
-            (event["payload"].encode() for event in events),
-            self._delivery(row),
-            acknowledged,
-            live=False,
-        )
-        if report.stopped:
-            self._save(row["id"], "status = 3, reason = ?", report.stopped)
+        try:
+            payloads = (event["payload"].encode() for event in events)
+            stopped = deliver(payloads, self._delivery(row), acknowledged, live=False).stopped
+        except Exception as exc:  # a stream's thread must not end without a word
+            stopped = f"{row['url']}: {type(exc).__name__}: {exc}"
+        if stopped:
+            self._save(row["id"], "status = 3, reason = ?", stopped)
 
     def _delivery(self, row: Row) -> Delivery:
         headers = {}
