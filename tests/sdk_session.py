@@ -62,6 +62,19 @@ def main():
     seen["connectivity"].append(connectivity(client, device_id))
     seen["session"] = control(f"endpoint/{device_id}/session")
     seen["connectivity"].append(connectivity(client, device_id))
+    sms = client.devices.sms_create_model(source_address="12345", payload="wake up")
+    client.devices.send_sms(device=device_id, sms=sms)
+    seen["sms"] = [
+        (m.payload, m.status["description"])
+        for m in client.devices.get_device_sms_list(device=device_id)
+    ]
+    client.devices.add_device_blacklist_operator(device_id, 2)
+    seen["blacklist"] = [o.name for o in client.devices.get_device_operator_blacklist(device_id)]
+    client.devices.delete_device_blacklist_operator(device_id, 2)
+    try:
+        client.devices.delete_device_blacklist_operator(device_id, 2)
+    except emnify_errors.ValidationErrorException as error:
+        seen["not_blacklisted"] = str(error)
     client.sim.suspend_sim(sim_id=sim_id)
     seen["connectivity"].append(connectivity(client, device_id))
     seen["sim_after_suspend"] = client.sim.retrieve_sim(sim_id).status.description

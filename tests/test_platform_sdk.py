@@ -87,6 +87,9 @@ def test_the_official_sdk_works_against_the_local_platform(sdk_python: Path) -> 
         assert seen["disabled"] == {"status": "Disabled", "sim_status": "Suspended"}
         assert "cannot change from Suspended to Issued" in seen["refused"]
         assert "Telekom" in seen["operators"]
+        assert seen["sms"] == [["wake up", "DELIVERED"]]
+        assert seen["blacklist"] == ["Orange"]
+        assert "is not in the blacklist" in seen["not_blacklisted"]
         assert "sdk-tracker" not in seen["after_delete"] and seen["sim_after_delete"] == "Suspended"
         # What the SDK read is what was stored, and the model made the same of it.
         stored = platform.database.rows(

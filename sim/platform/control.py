@@ -21,9 +21,9 @@ from sim.engine.outcomes import INCONSISTENT, INVALID
 from sim.engine.views import access_denier, refusal_reason, sms_service
 from sim.errors import ApiError
 from sim.events.catalogue import UNKNOWN_REFUSAL, Kind
-from sim.platform import quotas
+from sim.platform import messages, quotas
+from sim.platform.answers import error_response, json_response
 from sim.platform.core import Platform, iso
-from sim.platform.rest import error_response, json_response
 from sim.platform.seeding import sim_values
 from sim.platform.validation import json_body, known_fields, path_id
 from sim.traffic.payloads import NETWORKS
@@ -57,7 +57,8 @@ def _network(body: dict[str, Any]) -> int:
 
 def attach(platform: Platform, endpoint: int, body: dict[str, Any]) -> None:
     """The device registers: Update location, then Update GPRS location."""
-    network = NETWORKS[_network(known_fields(body, ("operator",), "attach"))]
+    operator = _network(known_fields(body, ("operator",), "attach"))
+    network = NETWORKS[operator]
     detail = {"country": {"name": network[0], "mcc": network[1], "country_code": network[2],
                           "iso_code": network[3]}, "name": network[4]}  # fmt: skip
     with platform.action() as now:
@@ -66,8 +67,15 @@ def attach(platform: Platform, endpoint: int, body: dict[str, Any]) -> None:
         if denied is not None or not _allowed(platform, endpoint, (1, "")):
             why = f"{denied[0]} {denied[1]}" if denied else "the model refuses a registration now"
             raise ApiError(409, "no_network_access", f"endpoint {endpoint} cannot register: {why}")
+        if messages.barred(platform, endpoint, operator + 1):
+            raise ApiError(
+                409,
+                "operator_blacklisted",
+                f"endpoint {endpoint} may not register on {network[4]}: the operator is in its blacklist",
+            )
         for kind in ((1, ""), (2, "")):
             platform.log.emit(kind, now, row["organisation"], row, detail=detail)
+        messages.deliver_buffered(platform, endpoint, now)
 
 
 def open_session(platform: Platform, endpoint: int) -> None:
@@ -147,6 +155,7 @@ def send_sms(platform: Platform, endpoint: int, body: dict[str, Any]) -> None:
         service, why = sms_service(platform.fleet.state(endpoint), platform.fleet.context(endpoint))
         if service == "Denied":
             raise ApiError(409, "sms_denied", f"endpoint {endpoint} may not send SMS: {why}")
+        messages.sent_by_device(platform, endpoint, count, now)
         quotas.use(platform, row, quotas.SMS, count, now)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from sim.errors import UsageError
 
 #: Bumped when the tables change; a database of another version is refused.
-FORMAT = "2"
+FORMAT = "3"
 #: The in-memory database, for tests.
 MEMORY = ":memory:"
 
@@ -53,6 +53,12 @@ CREATE TABLE data_stream (
     id INTEGER PRIMARY KEY, url TEXT NOT NULL, api_type INTEGER NOT NULL,
     historic INTEGER NOT NULL, username TEXT, password TEXT, status INTEGER NOT NULL,
     reason TEXT, position INTEGER NOT NULL, created TEXT NOT NULL);
+CREATE TABLE sms (
+    id INTEGER PRIMARY KEY, endpoint INTEGER NOT NULL, type INTEGER NOT NULL,
+    source_address TEXT, payload TEXT NOT NULL, submitted TEXT NOT NULL, delivered TEXT,
+    status INTEGER NOT NULL);
+CREATE TABLE blacklist (endpoint INTEGER NOT NULL, operator INTEGER NOT NULL,
+    PRIMARY KEY (endpoint, operator));
 CREATE TABLE token (token TEXT PRIMARY KEY, created TEXT NOT NULL);
 CREATE TABLE event (
     id INTEGER PRIMARY KEY, ms INTEGER NOT NULL, type INTEGER NOT NULL,

@@ -127,6 +127,13 @@ SCHEMAS: dict[str, Any] = {
                           ("id", "name", "apply_data_quota", "apply_sms_quota")),
     "ServiceProfileNew": obj(_PROFILE_FIELDS, ("name",), strict=True),
     "ServiceProfileChange": obj(_PROFILE_FIELDS, strict=True),
+    "Sms": obj({
+        "id": INTEGER, "submit_date": STRING, "delivery_date": nullable(STRING),
+        "source_address": nullable(STRING), "payload": STRING, "status": STATUS, "sms_type": STATUS,
+        "endpoint": NAMED,
+    }, ("id", "submit_date", "payload", "status", "sms_type")),
+    "SmsNew": obj({"source_address": NAME, "payload": NAME, "source_address_type": ANY,
+                   "expiry_date": ANY, "udh": ANY, "dcs": ANY}, ("source_address", "payload"), strict=True),
     "Organisation": obj({"id": INTEGER, "name": STRING, "status": STATUS}, ("id", "name", "status")),
     "DataStream": obj({
         "id": INTEGER, "api_callback_url": STRING, "api_type": STATUS, "data_stream_type": STATUS,
@@ -219,6 +226,15 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": operation("the endpoint's quota", "200", ref("Quota"), parameters=[ENDPOINT, KIND]),
         "post": operation("assign a quota", "201", body="QuotaAssignment", parameters=[ENDPOINT, KIND]),
         "delete": operation("delete the quota", "204", parameters=[ENDPOINT, KIND]),
+    },
+    "/v1/endpoint/{endpoint}/sms": {
+        "get": operation("the endpoint's SMS", "200", _list("Sms"), parameters=[ENDPOINT]),
+        "post": operation("send an SMS to the device", "201", body="SmsNew", parameters=[ENDPOINT]),
+    },
+    "/v1/endpoint/{endpoint}/operator_blacklist": {"get": operation("operators the endpoint may not register on", "200", _list("Operator"), parameters=[ENDPOINT])},
+    "/v1/endpoint/{endpoint}/operator_blacklist/{operator}": {
+        "put": operation("bar an operator", "204", errors="401 404 409", parameters=[ENDPOINT, _path("operator")]),
+        "delete": operation("allow an operator again", "204", parameters=[ENDPOINT, _path("operator")]),
     },
     "/v1/sim": {"get": operation("SIMs", "200", _list("Sim"), paged=True, errors="401 422")},
     "/v1/sim/{sim}": {

@@ -11,9 +11,6 @@ event loop (each is a short SQLite transaction), so no request sees another half
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -22,41 +19,20 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sim.errors import ApiError, shown, suggest
-from sim.platform import endpoints, event_api, profiles, quotas, sims
+from sim.platform import endpoints, event_api, messages, profiles, quotas, sims
+from sim.platform.answers import (
+    Handler,
+    body_of,
+    created,
+    error_response,
+    json_response,
+    listed,
+    no_content,
+)
 from sim.platform.core import Platform
-from sim.platform.listing import Page, headers
 from sim.platform.openapi import document
 from sim.platform.shapes import operators_json
-from sim.platform.validation import MAX_BODY, json_body, path_id
-
-Handler = Callable[[Platform, Request], Awaitable[Response]]
-
-
-def json_response(value: Any, status: int = 200, extra: dict[str, str] | None = None) -> Response:
-    """A JSON answer."""
-    body = value if isinstance(value, bytes) else orjson.dumps(value)
-    return Response(body, status, headers=extra, media_type="application/json")
-
-
-def error_response(status: int, token: str, message: str) -> Response:
-    """The platform's error shape."""
-    return json_response({"error_code": status, "error_token": token, "message": message}, status)
-
-
-def listed(request: Request, items: Any, found: Page) -> Response:
-    """A page of a list with the pagination headers."""
-    url = str(request.url.replace(query=""))
-    return json_response(items, 200, headers(url, dict(request.query_params), found))
-
-
-async def body_of(request: Request) -> Any:
-    """The request's JSON body, read no further than the limit."""
-    raw = bytearray()
-    async for chunk in request.stream():
-        raw += chunk
-        if len(raw) > MAX_BODY:
-            break
-    return json_body(bytes(raw))
+from sim.platform.validation import path_id
 
 
 def _id(request: Request, name: str, what: str) -> int:
@@ -65,16 +41,6 @@ def _id(request: Request, name: str, what: str) -> int:
 
 def _quota(request: Request) -> tuple[int, quotas.QuotaKind]:
     return _id(request, "endpoint", "endpoint"), quotas.kind_of(request.path_params["kind"])
-
-
-def created(location: str) -> Response:
-    """201, naming what was made."""
-    return Response(status_code=201, headers={"Location": location})
-
-
-def no_content() -> Response:
-    """204: done."""
-    return Response(status_code=204)
 
 
 async def openapi_document(platform: Platform, request: Request) -> Response:
@@ -156,6 +122,31 @@ async def quota_delete(platform: Platform, request: Request) -> Response:
     return no_content()
 
 
+async def sms_list(platform: Platform, request: Request) -> Response:
+    return json_response(messages.listing(platform, _id(request, "endpoint", "endpoint")))
+
+
+async def sms_send(platform: Platform, request: Request) -> Response:
+    messages.send(platform, _id(request, "endpoint", "endpoint"), await body_of(request))
+    return created(str(request.url.path))
+
+
+async def blacklist_get(platform: Platform, request: Request) -> Response:
+    return json_response(messages.blacklist(platform, _id(request, "endpoint", "endpoint")))
+
+
+async def blacklist_put(platform: Platform, request: Request) -> Response:
+    endpoint, operator = _id(request, "endpoint", "endpoint"), _id(request, "operator", "operator")
+    messages.bar(platform, endpoint, operator, barred=True)
+    return no_content()
+
+
+async def blacklist_delete(platform: Platform, request: Request) -> Response:
+    endpoint, operator = _id(request, "endpoint", "endpoint"), _id(request, "operator", "operator")
+    messages.bar(platform, endpoint, operator, barred=False)
+    return no_content()
+
+
 async def profile_list(platform: Platform, request: Request) -> Response:
     return listed(request, *profiles.listing(platform, request.query_params))
 
@@ -208,6 +199,9 @@ ROUTES: dict[str, dict[str, Handler]] = {
     "/api/v1/endpoint/{endpoint}": {"GET": endpoint_get, "PATCH": endpoint_patch, "DELETE": endpoint_delete},
     "/api/v1/endpoint/{endpoint}/connectivity": {"GET": connectivity_get, "PATCH": connectivity_patch},
     "/api/v1/endpoint/{endpoint}/event": {"GET": endpoint_events},
+    "/api/v1/endpoint/{endpoint}/sms": {"GET": sms_list, "POST": sms_send},
+    "/api/v1/endpoint/{endpoint}/operator_blacklist": {"GET": blacklist_get},
+    "/api/v1/endpoint/{endpoint}/operator_blacklist/{operator}": {"PUT": blacklist_put, "DELETE": blacklist_delete},
     "/api/v1/endpoint/{endpoint}/quota/{kind}": {"GET": quota_get, "POST": quota_post, "DELETE": quota_delete},
     "/api/v1/sim": {"GET": sim_list},
     "/api/v1/sim/{sim}": {"GET": sim_get, "PATCH": sim_patch},

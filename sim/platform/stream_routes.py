@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from sim.platform.answers import Handler, body_of, created, json_response, listed, no_content
 from sim.platform.core import Platform
-from sim.platform.rest import Handler, body_of, created, json_response, listed, no_content
 from sim.platform.streamer import Streamer
 from sim.platform.validation import path_id
 
