@@ -222,7 +222,7 @@ class Streamer:
         except Exception as exc:  # a stream's thread must not end without a word
             stopped = f"{row['url']}: {type(exc).__name__}: {exc}"
         if stopped:
-            self._save(row["id"], "status = 3, reason = ?", stopped)
+            self._save(row["id"], f"status = {ERROR}, reason = ?", stopped)
 
     def _delivery(self, row: Row) -> Delivery:
         headers = {}
