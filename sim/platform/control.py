@@ -26,7 +26,7 @@ from sim.platform.answers import error_response, json_response
 from sim.platform.core import Platform, iso
 from sim.platform.seeding import sim_values
 from sim.platform.validation import json_body, known_fields, path_id
-from sim.traffic.payloads import NETWORKS
+from sim.traffic.payloads import NETWORKS, registration_detail
 from statemachines import organisation as organisation_machine
 from statemachines.network import PS_REGISTERED
 
@@ -58,9 +58,7 @@ def _network(body: dict[str, Any]) -> int:
 def attach(platform: Platform, endpoint: int, body: dict[str, Any]) -> None:
     """The device registers: Update location, then Update GPRS location."""
     operator = _network(known_fields(body, ("operator",), "attach"))
-    network = NETWORKS[operator]
-    detail = {"country": {"name": network[0], "mcc": network[1], "country_code": network[2],
-                          "iso_code": network[3]}, "name": network[4]}  # fmt: skip
+    network, detail = NETWORKS[operator], registration_detail(operator)
     with platform.action() as now:
         row = platform.endpoint_row(endpoint)
         denied = access_denier(platform.fleet.state(endpoint), platform.fleet.context(endpoint))
@@ -212,6 +210,7 @@ def advance_clock(platform: Platform, body: dict[str, Any]) -> None:
         raise ApiError(422, "invalid_value", f"seconds: expected a number from 0 to {MAX_ADVANCE}")
     with platform.action():
         platform.log.advance(seconds)
+    # A read stores what the timers fired on the way, and tells it (the control's answer).
     with platform.reading():
         pass
 

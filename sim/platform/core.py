@@ -15,12 +15,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from sqlite3 import Row
 from typing import Any
 
 from sim.engine.fleet import Fleet
 from sim.errors import ApiError
+from sim.events.build import timestamp
 from sim.platform.database import Database
 from sim.platform.event_log import EventLog
 from sim.platform.shapes import Names
@@ -32,8 +32,8 @@ Listener = Callable[[list[dict[str, Any]]], None]
 
 
 def iso(ms: int) -> str:
-    """A moment as the API writes dates."""
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")  # fmt: skip
+    """A moment in milliseconds as the API writes dates (as events write them)."""
+    return timestamp(ms / 1000)
 
 
 class Platform:

@@ -26,6 +26,7 @@ from sim.engine.vocabulary import MACHINES
 from sim.events.build import build_event
 from sim.events.catalogue import CATALOGUE, Kind
 from sim.platform.database import Database
+from sim.traffic.payloads import RECEIVED
 from statemachines import sim as sim_machine
 from statemachines import sim_assignment
 
@@ -221,7 +222,7 @@ class EventLog:
         context = (opened.get("pdp_context") or {}).get("pdp_context_id", 0)
         carried = self.database.row("SELECT session_volume FROM endpoint WHERE id = ?", (endpoint,))
         total = carried[0] if carried else 0.0
-        rx = round(total * 0.7, 6)
+        rx = round(total * RECEIVED, 6)
         return {"volume": {"rx": rx, "tx": round(total - rx, 6), "total": round(total, 6)},
                 "pdp_context": {"pdp_context_id": context}}  # fmt: skip
 

@@ -68,15 +68,20 @@ def identity(endpoint: int, sim: int, organisation: int, name: str) -> Identity:
     return Identity(endpoint, sim, organisation, orjson.dumps(parts)[1:-1].decode())
 
 
-def _registration(network: tuple[str, str, str, str, str]) -> str:
-    country, mcc, code, iso, operator = network
-    detail = {"country": {"name": country, "mcc": mcc, "country_code": code, "iso_code": iso},
-              "name": operator}  # fmt: skip
-    return ',"detail":' + orjson.dumps(detail).decode()
+def registration_detail(network: int) -> dict[str, Any]:
+    """The ``detail`` of a registration on ``NETWORKS[network]``: its country and operator."""
+    country, mcc, code, iso, operator = NETWORKS[network]
+    return {"country": {"name": country, "mcc": mcc, "country_code": code, "iso_code": iso},
+            "name": operator}  # fmt: skip
 
 
-#: The ``detail`` of a registration on each of ``NETWORKS``.
-REGISTRATION = tuple(_registration(network) for network in NETWORKS)
+#: The ``detail`` of a registration on each of ``NETWORKS``, as it is spliced into a line.
+REGISTRATION = tuple(
+    ',"detail":' + orjson.dumps(registration_detail(network)).decode()
+    for network in range(len(NETWORKS))
+)
+#: The share of a session's volume that was received (rx); the rest was sent (tx).
+RECEIVED = 0.7
 
 
 def session_detail(network: int, context_id: int) -> str:
@@ -88,7 +93,7 @@ def session_detail(network: int, context_id: int) -> str:
 
 def volume_detail(context_id: int, megabytes: float) -> str:
     """The ``detail`` of a Delete PDP Context: the volume the session carried (in MB)."""
-    rx = megabytes * 0.7
+    rx = megabytes * RECEIVED
     return (f',"detail":{{"volume":{{"rx":{rx:.6f},"tx":{megabytes - rx:.6f},'
             f'"total":{megabytes:.6f}}},"pdp_context":{{"pdp_context_id":{context_id}}}}}')  # fmt: skip
 
