@@ -11,12 +11,16 @@ from typing import Any
 import orjson
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 from sim import Fleet, InitialState
 from sim.cli.commands import main
 from sim.engine.memo import Stepper
 from sim.events.build import build_event
 from sim.io.initial_file import initial_state
+from sim.traffic.generator import Generation
+from sim.traffic.history import generate
+from sim.traffic.profile import read_profile
 
 # "ci" keeps the suite quick; HYPOTHESIS_PROFILE=deep runs the same properties much harder.
 settings.register_profile(
@@ -26,6 +30,14 @@ settings.register_profile(
     "deep", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
+
+
+def examples(quick: int) -> int:
+    """How many examples a costly property runs: ``quick`` in the suite, twenty times as
+    many in the deep profile."""
+    return quick * 20 if DEEP else quick
+
 
 DATA = Path(__file__).parent / "data"
 ENDPOINT = 1001
@@ -147,3 +159,37 @@ def _fresh_memo_under_mutation() -> None:
     process-wide memo: a memo inherited from the clean run would hide the mutant."""
     if os.environ.get("MUTANT_UNDER_TEST"):
         Stepper.forget_shared()
+
+
+def history(
+    devices: int, hours: float, seed: int = 1, profile: Any = None
+) -> tuple[Generation, list[str]]:
+    """A generated fleet history (``devicesim generate``) and its lines."""
+    generation = generate(read_profile(profile), devices, hours * 3600, seed)
+    return generation, [line for chunk in generation.chunks() for line in chunk]
+
+
+#: Profiles that stress what the defaults do rarely: operators busy, quotas small, roaming often.
+BUSY = {
+    "quota_management": 100,
+    "quota": {"volume": 0.3, "expires": "6h", "top_up_after": "1h"},
+    "suspend": {"rate": 20, "lasts": "2h"},
+    "disable": {"rate": 20, "lasts": "1h"},
+    "organisation_block": {"rate": 30, "lasts": "1h"},
+    "roamer": {"roam": 60},
+    "new_devices": 50,
+}
+
+
+@st.composite
+def histories(
+    draw: st.DrawFn, devices: int = 25, organisations: int = 4
+) -> tuple[Generation, list[str]]:
+    """Generated fleet histories of up to ``devices`` devices, 72 hours and ``organisations``
+    organisations, with the defaults or a ``BUSY`` profile."""
+    profile = {
+        **(BUSY if draw(st.booleans()) else {}),
+        "organisations": draw(st.integers(1, organisations)),
+    }
+    hours = draw(st.integers(1, 72))
+    return history(draw(st.integers(1, devices)), hours, draw(st.integers(0, 2**32)), profile)

@@ -78,7 +78,14 @@ def test_replay_json_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     code, out, err = run_cli(capsys, "replay", path, "--json")
     assert (code, err) == (0, "")
     document = json.loads(out)
-    assert set(document) == {"devices", "organisations", "outcomes", "reused_ids", "synthesised"}
+    assert set(document) == {
+        "devices",
+        "organisations",
+        "outcomes",
+        "reused_ids",
+        "late",
+        "synthesised",
+    }
     assert set(document["devices"][str(ENDPOINT)]) == DEVICE_KEYS | ATTRIBUTE_KEYS | {"assumed"}
     # The organisation block forced pdp and network; what no event showed stays assumed.
     assert document["devices"][str(ENDPOINT)]["assumed"] == ["data_quota", "sms_quota"]

@@ -10,9 +10,8 @@ from typing import Any
 
 import orjson
 import pytest
-from conftest import run_cli
+from conftest import BUSY, histories, history, run_cli
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import sim
 from sim.engine.vocabulary import MACHINES
@@ -23,43 +22,12 @@ from sim.traffic.history import generate
 from sim.traffic.profile import DEFAULTS, read_profile
 
 
-def history(
-    devices: int, hours: float, seed: int = 1, profile: Any = None
-) -> tuple[Generation, list[str]]:
-    generation = generate(read_profile(profile), devices, hours * 3600, seed)
-    return generation, [line for chunk in generation.chunks() for line in chunk]
-
-
-#: Profiles that stress what the defaults do rarely: operators busy, quotas small, roaming often.
-BUSY = {
-    "quota_management": 100,
-    "quota": {"volume": 0.3, "expires": "6h", "top_up_after": "1h"},
-    "suspend": {"rate": 20, "lasts": "2h"},
-    "disable": {"rate": 20, "lasts": "1h"},
-    "organisation_block": {"rate": 30, "lasts": "1h"},
-    "roamer": {"roam": 60},
-    "new_devices": 50,
-}
-
-
 @settings(max_examples=12)
-@given(
-    devices=st.integers(1, 25),
-    hours=st.integers(1, 72),
-    seed=st.integers(0, 2**32),
-    busy=st.booleans(),
-    organisations=st.integers(1, 4),
-)
+@given(histories())
 def test_a_strict_replay_of_a_generated_history_is_consistent_and_ends_where_the_model_did(
-    tmp_path_factory: pytest.TempPathFactory,
-    devices: int,
-    hours: int,
-    seed: int,
-    busy: bool,
-    organisations: int,
+    tmp_path_factory: pytest.TempPathFactory, generated: tuple[Generation, list[str]]
 ) -> None:
-    profile = {**(BUSY if busy else {}), "organisations": organisations}
-    generation, lines = history(devices, hours, seed, profile)
+    generation, lines = generated
     path = tmp_path_factory.mktemp("generated") / "events.jsonl"
     path.write_text("".join(lines))
     plain = sim.replay(str(path), strict=True)

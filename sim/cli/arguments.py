@@ -158,7 +158,7 @@ def _starting_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--assume",
         choices=ASSUMPTIONS,
-        default=ASSUMPTIONS[0],
+        default=None,
         help="how a device first seen starts: its machines assumed until events show them "
         "(evidence, the default) or in service",
     )
@@ -197,6 +197,15 @@ def add_replay_commands(commands: Any) -> None:
     replay.add_argument(
         "--color", choices=("auto", "always", "never"), default="auto",
         help="colour the text output (auto: on a terminal, unless NO_COLOR is set)",
+    )  # fmt: skip
+    replay.add_argument(
+        "--save-state", metavar="FILE",
+        help="write the whole fleet state after the replay to FILE, to continue from later",
+    )  # fmt: skip
+    replay.add_argument(
+        "--from-state", metavar="FILE",
+        help="continue from a state saved with --save-state instead of starting empty "
+        "(it holds --initial and --assume); events older than its clock are counted late",
     )  # fmt: skip
     _starting_options(replay)
     replay.set_defaults(run="replay_commands:cmd_replay")

@@ -10,6 +10,7 @@ import shutil
 import sys
 from collections.abc import Callable, Hashable, Sequence
 from contextlib import nullcontext
+from pathlib import Path
 
 from sim.cli import render, replay_table
 from sim.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -18,12 +19,15 @@ from sim.cli.trace_filter import parse_trace_where
 from sim.cli.trace_out import TraceWriter
 from sim.engine.fleet import Fleet
 from sim.engine.outcomes import INCONSISTENT, INVALID
+from sim.engine.saved_state import SavedState, restore
+from sim.engine.store import EVIDENCE
 from sim.engine.trace import TraceEntry
 from sim.errors import StrictReplayError, UsageError, suggest
 from sim.events.event import Event
 from sim.events.fields import digits_id
 from sim.io.initial_file import load_initial
 from sim.io.replay import Replay, read_all, replay_events
+from sim.io.state_file import load_state, save_state, saved_after
 
 #: How many failed or invalid events are named on stderr (the rest are counted).
 SHOWN_FAILURES = 20
@@ -43,17 +47,39 @@ def _replayed(
     strict: bool,
     trace: bool | Callable[[TraceEntry], object],
     progress: bool = True,
+    save: Path | None = None,
 ) -> tuple[Fleet, Replay]:
-    """Replay the files of ``replay`` and ``why``; unreadable events are named on stderr."""
+    """Replay the files of ``replay`` and ``why``; unreadable events are named on stderr.
+    ``save`` is where the state is written afterwards (``--save-state``)."""
     if args.paths.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once: name it once")
-    initial = load_initial(args.initial) if args.initial else None
-    fleet = Fleet(initial, lenient=not strict, trace=trace, assume=args.assume, silent_changes=True)
+    previous = _previous_state(args)
+    if previous is not None:
+        fleet = restore(previous, lenient=not strict, trace=trace)
+    else:
+        initial = load_initial(args.initial) if args.initial else None
+        assume = args.assume or EVIDENCE
+        fleet = Fleet(initial, lenient=not strict, trace=trace, assume=assume, silent_changes=True)
     replay = read_all(args.paths, strict=strict, progress=progress, workers=args.workers)
     if progress:
         name_invalid(replay.invalid)
     replay_events(fleet, replay, progress=progress)
+    if save is not None:
+        save_state(save, saved_after(fleet, replay.events, previous))
     return fleet, replay
+
+
+def _previous_state(args: argparse.Namespace) -> SavedState | None:
+    """The state ``--from-state`` names, if any; it holds how the fleet started, so
+    ``--initial`` and ``--assume`` cannot be given with it."""
+    path = getattr(args, "from_state", None)
+    if not path:
+        return None
+    for option, value in (("--initial", args.initial), ("--assume", args.assume)):
+        if value:
+            raise UsageError(f"{option} cannot be given with --from-state: the saved state "
+                             "holds how the fleet started")  # fmt: skip
+    return load_state(path)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -62,12 +88,14 @@ def cmd_replay(args: argparse.Namespace) -> int:
     trace_where = parse_trace_where(args.trace_where)
     shown = args.trace or bool(trace_where)
     out = writable_file(args.trace_out, "--trace-out") if args.trace_out else None
+    save = writable_file(args.save_state, "--save-state") if args.save_state else None
     with out.open("wb") if out else nullcontext() as trace_file:
         writer = TraceWriter(
             trace_where, text=shown and not args.json, json=shown and args.json, out=trace_file
         )
         try:
-            fleet, _ = _replayed(args, strict=args.strict, trace=writer if shown or out else False)
+            tracing = writer if shown or out else False
+            fleet, _ = _replayed(args, strict=args.strict, trace=tracing, save=save)
         except StrictReplayError as stop:
             print(
                 f"devicesim replay: {stop} (--strict stops at the first invalid event)",

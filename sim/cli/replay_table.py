@@ -99,6 +99,11 @@ def replay_text(
         parts.append(
             f"{_count(fleet.ledger.reused_ids, 'event')} reused an id seen before (applied)"
         )
+    if fleet.ledger.late:
+        parts.append(
+            f"{_count(fleet.ledger.late, 'event')} older than the saved state's clock "
+            "(late: applied in their order)"
+        )
     return "\n".join(parts)
 
 

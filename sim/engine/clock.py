@@ -38,6 +38,14 @@ class Clock:
         """Forget the pending timer of this kind for this device, if any."""
         self._pending.pop((device, type_id), None)
 
+    def pending(self) -> list[tuple[Hashable, int, float]]:
+        """The timers still to fire, as (device, type id, due), in the order they will."""
+        found: dict[Key, float] = {}
+        for due, _, device, type_id in sorted(self._heap, key=lambda item: item[:2]):
+            if self._pending.get((device, type_id)) == due:
+                found.setdefault((device, type_id), due)
+        return [(device, type_id, due) for (device, type_id), due in found.items()]
+
     @property
     def now(self) -> float | None:
         """The virtual time, or None before the first event or wait."""

@@ -64,6 +64,18 @@ class FanOut(NamedTuple):
         )
 
 
+def joined(first: FanOut | None, second: FanOut) -> FanOut:
+    """Two things done to a device before its event, in order."""
+    if first is None:
+        return second
+    return FanOut(
+        first.changes + second.changes,
+        first.moves + second.moves,
+        first.checks + second.checks,
+        first.views + second.views,
+    )
+
+
 class FleetStore:
     """Devices keyed by endpoint id (or ``sim:<id>``), their memberships and organisations."""
 
@@ -112,6 +124,11 @@ class FleetStore:
             if assume == EVIDENCE and device.known is not None:
                 state = state._replace(assumed=ALL_ASSUMED - device.known)
             self.devices[key] = device_code(pool.index(state), member)
+
+    @property
+    def defaults(self) -> DeviceState:
+        """How a device first seen starts: the initial state's defaults, assumed or not."""
+        return self.stepper.pool.values[self._default]
 
     def organisation(self, org_id: int | None) -> OrganisationState:
         """An organisation, created Active on first use."""

@@ -164,12 +164,16 @@ class Ledger:
     synthesised: Counter[int] = field(default_factory=Counter)
     #: Events applied although their id was seen before on a different event.
     reused_ids: int = 0
+    #: Events older than the virtual clock when they came (a replay continued from a saved
+    #: state, or events given out of order): applied in the order given.
+    late: int = 0
 
     def to_json(self) -> dict[str, Any]:
         """The counts as ``devicesim replay --json`` prints them."""
         return {
             "outcomes": dict(self.outcomes),
             "reused_ids": self.reused_ids,
+            "late": self.late,
             "synthesised": {str(k): v for k, v in sorted(self.synthesised.items())},
         }
 
@@ -185,3 +189,13 @@ class Ledger:
         elif self.entries is not None:
             self.entries.append(entry)
         return entry
+
+
+def merged_views(views: tuple[DeviceView, ...]) -> tuple[DeviceView, ...]:
+    """One change per device and view: what was done before the event and by the event is
+    one change to a customer (Blocked -> Offline -> Attached reads Blocked -> Attached)."""
+    found: dict[tuple[Hashable, str], DeviceView] = {}
+    for view in views:
+        first = found.get((view.endpoint, view.view), view)
+        found[(view.endpoint, view.view)] = first._replace(dest=view.dest)
+    return tuple(v for v in found.values() if v.source != v.dest)
