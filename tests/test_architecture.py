@@ -22,7 +22,7 @@ LAYERS = [
     ["sim.events"],
     ["sim.engine"],
     ["sim.io"],
-    ["sim.scenarios"],
+    ["sim.scenarios", "sim.scale"],
     ["sim.traffic"],
     ["sim.coverage", "sim.testing", "sim.pictures"],
     ["sim.web"],

@@ -11,9 +11,11 @@ import sim
 from sim import Fleet
 from sim.engine.outcomes import OUTCOMES
 from sim.engine.store import ASSUMPTIONS
+from sim.events.catalogue import RECHECK_KIND
 from sim.events.parse import parse_event
 from sim.testing import histories
 from statemachines.network import PS_REGISTERED
+from statemachines.organisation import ACTIVE, BLOCKED
 
 
 def _replay(raw_events: list[Any], **options: Any) -> Fleet:
@@ -109,3 +111,22 @@ def test_strict_mode_never_follows_an_impossible_event(events: list[Any], assume
             # (A move to another organisation may show machines the rules force there.)
             after = fleet.state(entry.endpoint)
             assert after._replace(assumed=before[entry.endpoint].assumed) == before[entry.endpoint]
+
+
+@given(histories(malformed_events=False), ASSUME)
+def test_unblocking_an_organisation_changes_no_device_by_itself(
+    events: list[Any], assume: str
+) -> None:
+    """What a replay split across partitions relies on (``sim.engine.partition_watch``): the
+    rules re-applied when an organisation is unblocked take no service away and give none
+    back, so a device stepped under Blocked is left as it is."""
+    fleet = Fleet(assume=assume)
+    stepper = fleet.store.stepper
+    for event in events:
+        fleet.apply(event)
+    for key in fleet.endpoints():
+        context = fleet.context(key)
+        blocked = stepper.context_id(context._replace(organisation=BLOCKED))
+        active = stepper.context_id(context._replace(organisation=ACTIVE))
+        state = stepper.step(stepper.pool.index(fleet.state(key)), blocked, RECHECK_KIND).state_id
+        assert stepper.step(state, active, RECHECK_KIND).changes == ()

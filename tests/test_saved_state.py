@@ -35,7 +35,8 @@ def parsed(lines: list[str]) -> list[Event]:
 
 def replayed(events: list[Event], fleet: Fleet | None = None) -> Fleet:
     """``events`` replayed as ``devicesim replay`` does, on a new fleet or on ``fleet``."""
-    fleet = fleet or Fleet(None, assume=EVIDENCE, silent_changes=True)
+    if fleet is None:
+        fleet = Fleet(None, assume=EVIDENCE, silent_changes=True)
     return replay_events(fleet, Replay(list(events)))
 
 

@@ -151,8 +151,8 @@ def _starting_options(parser: argparse.ArgumentParser) -> None:
     """How a replay reads and starts: ``--workers``, ``--initial`` and ``--assume``."""
     parser.add_argument(
         "--workers", type=whole_number(1), default=None, metavar="N",
-        help="processes that decode a large JSON Lines file (default: one per core; "
-        "1 reads everything in one process)",
+        help="processes that decode a large JSON Lines file, or the workers of --dask's local "
+        "cluster (default: one per core; 1 reads everything in one process)",
     )  # fmt: skip
     parser.add_argument("--initial", metavar="FILE", help="initial state (YAML or JSON)")
     parser.add_argument(
@@ -197,6 +197,17 @@ def add_replay_commands(commands: Any) -> None:
     replay.add_argument(
         "--color", choices=("auto", "always", "never"), default="auto",
         help="colour the text output (auto: on a terminal, unless NO_COLOR is set)",
+    )  # fmt: skip
+    replay.add_argument(
+        "--dask", action="store_true",
+        help="replay on a Dask cluster: the files read, and the devices replayed, as partitions "
+        "on its workers (a local cluster of --workers processes unless --scheduler is given); "
+        "needs pip install 'emnify-devicesim[dask]'",
+    )  # fmt: skip
+    replay.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="the scheduler of a running Dask cluster, e.g. tcp://10.0.0.5:8786 (implies --dask; "
+        "the workers must see the files at the same paths)",
     )  # fmt: skip
     replay.add_argument(
         "--save-state", metavar="FILE",

@@ -14,31 +14,18 @@ from pathlib import Path
 
 from sim.cli import render, replay_table
 from sim.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from sim.cli.replay_start import SHOWN_FAILURES, name_invalid, starting
 from sim.cli.terminal import colours, print_json, writable_file
 from sim.cli.trace_filter import parse_trace_where
 from sim.cli.trace_out import TraceWriter
 from sim.engine.fleet import Fleet
 from sim.engine.outcomes import INCONSISTENT, INVALID
-from sim.engine.saved_state import SavedState, restore
-from sim.engine.store import EVIDENCE
 from sim.engine.trace import TraceEntry
 from sim.errors import StrictReplayError, UsageError, suggest
 from sim.events.event import Event
 from sim.events.fields import digits_id
-from sim.io.initial_file import load_initial
 from sim.io.replay import Replay, read_all, replay_events
-from sim.io.state_file import load_state, save_state, saved_after
-
-#: How many failed or invalid events are named on stderr (the rest are counted).
-SHOWN_FAILURES = 20
-
-
-def name_invalid(invalid: Sequence[str]) -> None:
-    """The unreadable events on stderr: the first ``SHOWN_FAILURES``, then how many more."""
-    for message in invalid[:SHOWN_FAILURES]:
-        print(f"invalid event: {message}", file=sys.stderr)
-    if len(invalid) > SHOWN_FAILURES:
-        print(f"... and {len(invalid) - SHOWN_FAILURES} more invalid events", file=sys.stderr)
+from sim.io.state_file import save_state, saved_after
 
 
 def _replayed(
@@ -53,13 +40,11 @@ def _replayed(
     ``save`` is where the state is written afterwards (``--save-state``)."""
     if args.paths.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once: name it once")
-    previous = _previous_state(args)
-    if previous is not None:
-        fleet = restore(previous, lenient=not strict, trace=trace)
-    else:
-        initial = load_initial(args.initial) if args.initial else None
-        assume = args.assume or EVIDENCE
-        fleet = Fleet(initial, lenient=not strict, trace=trace, assume=assume, silent_changes=True)
+    if getattr(args, "dask", False) or getattr(args, "scheduler", None):
+        from sim.cli.cluster_replay import replayed_on_cluster
+
+        return replayed_on_cluster(args, strict=strict, save=save)
+    fleet, previous = starting(args, strict=strict, trace=trace)
     replay = read_all(args.paths, strict=strict, progress=progress, workers=args.workers)
     if progress:
         name_invalid(replay.invalid)
@@ -69,24 +54,15 @@ def _replayed(
     return fleet, replay
 
 
-def _previous_state(args: argparse.Namespace) -> SavedState | None:
-    """The state ``--from-state`` names, if any; it holds how the fleet started, so
-    ``--initial`` and ``--assume`` cannot be given with it."""
-    path = getattr(args, "from_state", None)
-    if not path:
-        return None
-    for option, value in (("--initial", args.initial), ("--assume", args.assume)):
-        if value:
-            raise UsageError(f"{option} cannot be given with --from-state: the saved state "
-                             "holds how the fleet started")  # fmt: skip
-    return load_state(path)
-
-
 def cmd_replay(args: argparse.Namespace) -> int:
     """Replay event files and print the final states and outcome counts."""
     where = replay_table.parse_where(args.where)
     trace_where = parse_trace_where(args.trace_where)
     shown = args.trace or bool(trace_where)
+    if (args.dask or args.scheduler) and (shown or args.trace_out):
+        raise UsageError(
+            "--trace, --trace-where and --trace-out follow one process: leave out --dask"
+        )
     out = writable_file(args.trace_out, "--trace-out") if args.trace_out else None
     save = writable_file(args.save_state, "--save-state") if args.save_state else None
     with out.open("wb") if out else nullcontext() as trace_file:
@@ -136,7 +112,8 @@ def _say_what_failed(args: argparse.Namespace) -> None:
             if len(failed) < SHOWN_FAILURES:
                 failed.append(entry)
 
-    _replayed(args, strict=True, trace=keep, progress=False)
+    one_process = argparse.Namespace(**{**vars(args), "dask": False, "scheduler": None})
+    _replayed(one_process, strict=True, trace=keep, progress=False)
     for entry in failed:
         print(f"devicesim replay: {render.failure_line(entry)}", file=sys.stderr)
     if count > SHOWN_FAILURES:

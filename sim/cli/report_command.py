@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.cli.exits import EXIT_NOTHING, EXIT_OK, EXIT_USAGE
-from sim.cli.replay_commands import name_invalid
+from sim.cli.replay_start import name_invalid
 from sim.cli.terminal import writable_file
 from sim.engine.fleet import Fleet
 from sim.errors import UsageError

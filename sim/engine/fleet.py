@@ -30,7 +30,7 @@ from sim.engine.store import IN_SERVICE, FanOut, FleetStore, joined
 from sim.engine.timers import Timers
 from sim.engine.trace import Ledger, TraceEntry, entry_for, merged_views
 from sim.errors import EventFormatError
-from sim.events.catalogue import CATALOGUE, DEVICE_KINDS, RECHECK_KIND, TIMERS
+from sim.events.catalogue import CATALOGUE, DEVICE_KINDS, RECHECK_KIND, SYNTHESISED, TIMERS
 from sim.events.event import Event, Quota
 from sim.events.parse import parse_event
 
@@ -211,7 +211,7 @@ class Fleet(FleetQueries):
         )
         step = self._memo.get(step_key) or self._compute(step_key)
         if step.outcome == INCONSISTENT and self._silent:
-            step, before = self._unblocked(key, kind_id, step, before)
+            step, before = self._unblocked(event, key, step, before)
             member = devices[key] >> MEMBER_SHIFT
         devices[key] = step.state_id | (member << MEMBER_SHIFT)
         self._outcomes[step.outcome] += 1
@@ -256,6 +256,8 @@ class Fleet(FleetQueries):
         before = None
         if event.sim in store.loose_sims and event.endpoint is not None:
             before = store.adopt_sim(key, event.sim)
+            for type_id in SYNTHESISED:  # the SIM's own device is gone, and its timers
+                self.clock.cancel(f"sim:{event.sim}", type_id)
         code = store.devices[key]
         if event.organisation is not None and event.organisation != store.organisation_of(key):
             member = store.membership(event.organisation, store.members[code >> MEMBER_SHIFT][1])
@@ -265,14 +267,15 @@ class Fleet(FleetQueries):
         return before
 
     def _unblocked(
-        self, key: Hashable, kind_id: int, step: StepResult, before: FanOut | None
+        self, event: Event, key: Hashable, step: StepResult, before: FanOut | None
     ) -> tuple[StepResult, FanOut | None]:
         """An event impossible only because its organisation is Blocked proves the
         organisation unblocked (domain.md rule 11): unblock it, then apply the event."""
-        proven = self.organisation_events.prove_unblocked(key, kind_id)
+        proven = self.organisation_events.prove_unblocked(key, event.kind_id)
         if proven is None:
             return step, before
-        return self.store.step(self._devices[key], kind_id), joined(before, proven)
+        self.ledger.unblocks.append((event.time, event.id, self.store.organisation_of(key)))
+        return self.store.step(self._devices[key], event.kind_id), joined(before, proven)
 
     def _apply_other(self, event: Event, record: bool) -> TraceEntry | None:
         etype = CATALOGUE.get(event.type_id)

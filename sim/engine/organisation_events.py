@@ -100,15 +100,24 @@ class OrganisationEvents:
         trial = store.stepper.step(code & STATE_MASK, trial_context, kind_id)
         if trial.outcome == INCONSISTENT:
             return None
-        org_id = store.member_org[member]
-        store.organisation(org_id).status["organisation"] = active
-        fanned = store.recheck(org_id, None)
+        return self.unblock(store.member_org[member])
+
+    def unblock(self, org_id: int | None) -> FanOut | None:
+        """Unblock an organisation silently, as an event proved (``prove_unblocked``) or as
+        another partition of a split replay found an event proving; None when it is not
+        Blocked. Its devices get the rules applied again."""
+        before = self.store.organisation(org_id).organisation
+        change = next(c for c in SILENT_CHANGES if c.machine == "organisation")
+        active = RUNNERS["organisation"].fire(before, change.trigger)
+        if active in (None, before):
+            return None
+        self.store.organisation(org_id).status["organisation"] = active
+        fanned = self.store.recheck(org_id, None)
         unblock = Change(
-            "organisation", context.organisation, active, "event", change.text, change.trigger,
-            inferred=True,
-        )  # fmt: skip
+            "organisation", before, active, "event", change.text, change.trigger, inferred=True
+        )
         fanned.changes.insert(0, DeviceChange(None, unblock))
-        fanned.moves.insert(0, ("organisation", context.organisation, change.trigger))
+        fanned.moves.insert(0, ("organisation", before, change.trigger))
         return fanned
 
     def audit(

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 from sim.engine.fleet import Fleet
@@ -22,7 +23,7 @@ from sim.engine.initial import InitialState
 from sim.engine.organisation_state import OrganisationState
 from sim.engine.packing import MEMBER_SHIFT, device_code
 from sim.engine.state import DeviceState
-from sim.engine.store import IN_SERVICE
+from sim.engine.store import IN_SERVICE, by_id
 from sim.engine.trace import TraceEntry
 from sim.engine.vocabulary import ENTITY_MACHINES, MACHINES, PROFILE_MACHINES, states
 from sim.events.catalogue import SYNTHESISED
@@ -93,33 +94,48 @@ def recent_of(events: Iterable[RecentEvent], clock: float | None) -> list[Recent
         return []
     since = clock - RECENT_WINDOW
     last = {event.id: event for event in events if event.time >= since}
-    return sorted(last.values(), key=lambda event: (event.time, event.id))
+    return sorted(last.values(), key=_RECENT_ORDER)
+
+
+_RECENT_ORDER = attrgetter("time", "id")
 
 
 def capture(fleet: Fleet, recent: Iterable[RecentEvent]) -> SavedState:
     """The fleet's whole state; ``recent`` are the events it applied (or was restored with)
-    that may still be retransmitted: those within the window are kept."""
+    that may still be retransmitted: those within the window are kept. Everything is in a
+    canonical order (devices and organisations by id, memberships sorted), so that the same
+    state captured from fleets built in different orders (one process, or partitions merged)
+    is the same, byte for byte."""
     store = fleet.store
+    member_order = sorted(range(len(store.members)), key=lambda m: _membership(store.members[m]))
+    renumbered = {old: new for new, old in enumerate(member_order)}
     numbers: dict[DeviceState, int] = {}
     table: list[DeviceState] = []
     keys, codes, members = [], [], []
-    for key, code in store.devices.items():
+    for key in sorted(store.devices, key=by_id):
+        code = store.devices[key]
         state = store.state_of(code)
         if state not in numbers:
             numbers[state] = len(table)
             table.append(state)
         keys.append(_key(key))
         codes.append(numbers[state])
-        members.append(code >> MEMBER_SHIFT)
+        members.append(renumbered[code >> MEMBER_SHIFT])
+    timers = sorted(fleet.clock.pending(), key=lambda timer: (timer[2], by_id(timer[0])))
     return SavedState(
-        STATE_FORMAT, fleet.clock.now, store.defaults, table, list(store.members),
-        keys, codes, members, sorted(store.loose_sims),
-        [(sim, _key(home)) for sim, home in store.sim_homes.items()],
-        [_organisation(org_id, org) for org_id, org in store.organisations.items()],
-        [(_key(device), type_id, due) for device, type_id, due in fleet.clock.pending()],
-        dict(fleet.ledger.outcomes), dict(fleet.ledger.synthesised), fleet.ledger.reused_ids,
-        fleet.ledger.late, recent_of(recent, fleet.clock.now),
+        STATE_FORMAT, fleet.clock.now, store.defaults, table,
+        [store.members[m] for m in member_order], keys, codes, members, sorted(store.loose_sims),
+        [(sim, _key(home)) for sim, home in sorted(store.sim_homes.items())],
+        [_organisation(org_id, store.organisations[org_id])
+         for org_id in sorted(store.organisations, key=by_id)],
+        [(_key(device), type_id, due) for device, type_id, due in timers],
+        dict(fleet.ledger.outcomes), dict(sorted(fleet.ledger.synthesised.items())),
+        fleet.ledger.reused_ids, fleet.ledger.late, recent_of(recent, fleet.clock.now),
     )  # fmt: skip
+
+
+def _membership(member: tuple[int | None, int | None]) -> tuple[tuple[int, int, str], ...]:
+    return by_id(member[0]), by_id(member[1])
 
 
 def restore(
@@ -214,6 +230,7 @@ def _key(key: Hashable) -> DeviceKey:
 
 def _organisation(org_id: int | None, org: OrganisationState) -> SavedOrganisation:
     return SavedOrganisation(
-        org_id, org.organisation, {k: dict(v) for k, v in org.service_profiles.items()},
-        {k: dict(v) for k, v in org.entities.items()}, dict(org.audit),
+        org_id, org.organisation, {k: dict(v) for k, v in sorted(org.service_profiles.items())},
+        {k: dict(sorted(v.items())) for k, v in sorted(org.entities.items())},
+        dict(sorted(org.audit.items())),
     )  # fmt: skip

@@ -23,6 +23,10 @@ class Timers:
         self.store = store
         self.ledger = ledger
         self.clock = clock
+        #: When a list: (due, device code, context number, type id) of every timer that
+        #: fires, before it does: a partition of a split replay reads it to tell whether an
+        #: organisation's status mattered (``partition_watch``).
+        self.log: list[tuple[float, int, int, int]] | None = None
 
     def set_from(
         self, key: Hashable, time: float, quota: Quota | None, timers: tuple[Timer, ...]
@@ -64,10 +68,12 @@ class Timers:
         store = self.store
         devices, member_context = store.devices, store.member_context
         memo, compute = store.stepper.memo, store.stepper.compute
-        synthesised = self.ledger.synthesised
+        synthesised, log = self.ledger.synthesised, self.log
         for due, key, type_id in self.clock.advance(until):
             code = devices[key]
             member = code >> MEMBER_SHIFT
+            if log is not None:
+                log.append((due, code, member_context[member], type_id))
             step_key = (
                 (code & STATE_MASK) << STATE_SHIFT
                 | member_context[member] << CONTEXT_SHIFT

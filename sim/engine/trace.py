@@ -167,6 +167,9 @@ class Ledger:
     #: Events older than the virtual clock when they came (a replay continued from a saved
     #: state, or events given out of order): applied in the order given.
     late: int = 0
+    #: Organisations an event proved unblocked (domain.md rule 11), as (time, event id,
+    #: organisation id) of the proving event: where a replay split across partitions compares.
+    unblocks: list[tuple[float, int, int | None]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The counts as ``devicesim replay --json`` prints them."""

@@ -1,0 +1,204 @@
+"""``devicesim replay --dask``: event files read, routed and replayed as partitions on Dask.
+
+Each file is read on a worker and stays there; only the groups of endpoints and SIMs its
+events name together come back, so the client can route every device (``sim.engine.routing``).
+Each file then splits its events by partition on its worker, each partition gathers its share
+of every file (the one exchange of events between workers) and keeps it for the rounds in
+which partitions replay until their organisations agree (``sim.engine.partition_run``). Only
+the partitions' states come back, and are merged into the state one process would have.
+Events travel between processes as MessagePack (msgspec encodes and decodes a list of
+``Event`` tuples in one call), much cheaper than pickling them one by one.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import msgspec
+
+from sim.engine.partition_rounds import replay_rounds
+from sim.engine.partition_run import Injected, Proof, Report, run_partition
+from sim.engine.partition_states import merge, split, unblocked
+from sim.engine.routing import DeviceLinks, Node, Router, key_node, status_changes
+from sim.engine.saved_state import SavedState
+from sim.errors import UsageError
+from sim.events.event import Event
+from sim.io.decoding import paused_gc
+from sim.io.replay import Replay, read_all
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+
+def dask_client(scheduler: str | None, workers: int | None) -> Client:
+    """A client of the cluster at ``scheduler``, or of a local cluster of ``workers``
+    processes (default: one per core); UsageError when the extra is not installed."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise UsageError("--dask needs Dask: pip install 'emnify-devicesim[dask]'") from exc
+    if scheduler:
+        return Client(scheduler)
+    from sim.io.parallel import cores
+
+    cluster = LocalCluster(
+        n_workers=workers or cores(), threads_per_worker=1, processes=True,
+        host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=50,
+    )  # fmt: skip
+    return Client(cluster)
+
+
+@contextmanager
+def connected(scheduler: str | None, workers: int | None) -> Iterator[Client]:
+    """``dask_client``, closed (with its local cluster) at the end."""
+    client = dask_client(scheduler, workers)
+    try:
+        yield client
+    finally:
+        cluster = client.cluster
+        client.close()
+        if cluster is not None and not scheduler:
+            cluster.close()
+
+
+def replay_on(
+    client: Client,
+    paths: Sequence[str],
+    start: SavedState,
+    *,
+    strict: bool = False,
+    partitions: int | None = None,
+    remember: bool = True,
+) -> tuple[SavedState, list[str]]:
+    """Replay the files on the cluster; the merged state and the messages of the events
+    that could not be read (not yet counted in the state: the caller counts them). Without
+    ``remember`` the state keeps no recent ids: it is shown, not saved."""
+    count = partitions or max(1, sum(client.nthreads().values()))
+    read: list[Future[Any]] = [client.submit(_read, path, strict, pure=False) for path in paths]
+    summaries: list[_Summary] = client.gather([client.submit(_summary, r) for r in read])
+    links = DeviceLinks()
+    for summary in summaries:
+        for node, group in summary.links:
+            links.join(node, group)
+    for sim_id, home in start.sim_homes:
+        links.join(("sim", sim_id), key_node(home))
+    router = Router(links.pairs(), count)
+    routed = client.scatter(router, broadcast=True)
+    buckets = [client.submit(_bucket, replay, routed) for replay in read]
+    del read
+    # One future per (file, partition): a partition fetches its share of each file only.
+    shares = [[client.submit(operator.getitem, b, p) for p in range(count + 1)] for b in buckets]
+    del buckets
+    # Each partition's events are decoded on the worker that replays it, round after round.
+    workers = sorted(client.nthreads())
+    placed = [[workers[p % len(workers)]] for p in range(count)]
+    shared = [client.submit(_events, *(share[count] for share in shares), workers=where)
+              for where in placed]  # fmt: skip
+    own = [
+        client.submit(_events, *(share[p] for share in shares), workers=placed[p])
+        for p in range(count)
+    ]
+    del shares
+    starts = split(start, router)
+    last = max((summary.last for summary in summaries), default=-math.inf)
+    until = max(last, start.clock) if start.clock is not None else last
+    lenient = not strict
+    results: list[Future[Any]] = []
+
+    def run_round(injected: list[Injected]) -> list[Report]:
+        def one(p: int) -> Future[Any]:
+            task = (own[p], shared[p], starts[p], p, injected, until, lenient, False, remember)
+            return client.submit(_run, *task, workers=placed[p], pure=False)
+
+        results[:] = [one(p) for p in range(count)]
+        reports: list[Report] = client.gather([client.submit(_report, r) for r in results])
+        return reports
+
+    settled = replay_rounds(run_round, sorted(c for s in summaries for c in s.changes))
+    encoded: list[bytes] = client.gather([client.submit(_state, r) for r in results])
+    states = [_DECODE_STATE(state) for state in encoded]
+    for index, organisations in settled.fixes.items():
+        states[index] = unblocked(states[index], organisations)
+    # The events every partition got, replayed once more with the unblocks in place: the
+    # organisations as one process has them, and the counts of those events.
+    everyone: list[Event] = client.gather(shared[0])
+    alone = _run(
+        [], everyone, starts[count], count, settled.unblocks, until, lenient, True, remember
+    )
+    invalid = [message for summary in summaries for message in summary.invalid]
+    return merge([*states, _DECODE_STATE(alone[0])]), invalid
+
+
+class _Summary(NamedTuple):
+    """What the client needs of a file read on a worker."""
+
+    links: list[tuple[Node, Node]]
+    last: float
+    changes: list[Proof]
+    invalid: list[str]
+
+
+# Tasks: module functions, so that workers import them by name. Events cross between workers
+# as MessagePack, decoded straight into ``Event`` tuples.
+_ENCODE = msgspec.msgpack.Encoder().encode
+_DECODE = msgspec.msgpack.Decoder(list[Event]).decode
+_DECODE_STATE = msgspec.msgpack.Decoder(SavedState).decode
+
+
+def _read(path: str, strict: bool) -> Replay:
+    return read_all([path], strict=strict, workers=1)
+
+
+def _summary(replay: Replay) -> _Summary:
+    links = DeviceLinks()
+    with paused_gc():
+        links.add_events(replay.events)
+        last = max((event.time for event in replay.events), default=-math.inf)
+    return _Summary(links.pairs(), last, status_changes(replay.events), replay.invalid)
+
+
+def _bucket(replay: Replay, router: Router) -> list[bytes]:
+    """The file's events by partition, encoded; the last holds every partition's."""
+    buckets: list[list[Event]] = [[] for _ in range(router.partitions + 1)]
+    with paused_gc():
+        for event in replay.events:
+            index = router.of_event(event)
+            buckets[-1 if index is None else index].append(event)
+        return [_ENCODE(bucket) for bucket in buckets]
+
+
+def _events(*encoded: bytes) -> list[Event]:
+    with paused_gc():
+        return [event for part in encoded for event in _DECODE(part)]
+
+
+def _run(
+    own: list[Event],
+    shared: list[Event],
+    start: SavedState,
+    index: int,
+    injected: list[Injected],
+    until: float,
+    lenient: bool,
+    counted: bool,
+    remember: bool,
+) -> tuple[bytes, Report]:
+    finite = until if math.isfinite(until) else None
+    with paused_gc():
+        result = run_partition(
+            own, shared, start, index=index, injected=injected, until=finite, lenient=lenient,
+            counted=counted, remember=remember,
+        )  # fmt: skip
+    return _ENCODE(result.state), result.report
+
+
+def _report(result: tuple[bytes, Report]) -> Report:
+    return result[1]
+
+
+def _state(result: tuple[bytes, Report]) -> bytes:
+    return result[0]
