@@ -61,7 +61,7 @@ def _generated(path: Path) -> tuple[int, float]:
 
 
 def _replayed(path: Path) -> float:
-    events = read_all([str(path)], workers=1).events
+    events = read_all([str(path)]).events
     fleet = Fleet(lenient=True, silent_changes=True)
     started = time.perf_counter()
     fleet.apply_all(events)

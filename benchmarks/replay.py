@@ -6,9 +6,9 @@ Measures, in one run, on streams from ``benchmarks.stream``:
     (``benchmarks.baseline``), both on the same pre-parsed events of the first ``--baseline``
     devices (the baseline needs ~0.4 ms to build each device's machines, so all 100k devices
     would take minutes), and the engine alone on the whole 100k-device stream (events/s);
-(b) end-to-end replay of a 1M-event JSON Lines file (read, parse, order, apply) against
-    just decoding its lines with orjson (the baseline), in one process (``--workers 1``) and
-    with a worker per core;
+(b) end-to-end replay of a 1M-event JSON Lines file (read, parse, order, apply) in one
+    process against just decoding its lines with orjson (the baseline; ``benchmarks.scale``
+    measures replay on several processes);
 (c) memory per device with 1M devices (everything the fleet holds, seen ids included).
 
 Fleets start devices from evidence, as ``devicesim replay`` does; (a) also prints the engine
@@ -80,9 +80,8 @@ def engine_vs_baseline(devices: int, baseline_devices: int) -> tuple[float, floa
     return baseline / engine_sample, rate
 
 
-def replay_vs_parse(events: int) -> tuple[float, float]:
-    """(b): end-to-end replay of a JSON Lines file over decoding its lines: (one process,
-    a worker per core)."""
+def replay_vs_parse(events: int) -> float:
+    """(b): end-to-end replay of a JSON Lines file over decoding its lines, in one process."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "events.jsonl"
         written = 0
@@ -99,17 +98,15 @@ def replay_vs_parse(events: int) -> tuple[float, float]:
                 for line in stream:
                     orjson.loads(line)
 
-        def replay(workers: int | None) -> Callable[[], object]:
-            return lambda: replay_events(_fleet(), read_all([str(path)], workers=workers))
+        def replay() -> object:
+            return replay_events(_fleet(), read_all([str(path)]))
 
         parse = _timed(parse_only, repeat=3)
-        single = _timed(replay(1), repeat=3)
-        parallel = _timed(replay(None), repeat=3)
+        single = _timed(replay, repeat=3)
         size = path.stat().st_size / 1e6
     print(f"(b) {written} events ({size:,.0f} MB JSON Lines): orjson decode only {parse:.2f} s")
     print(f"    replay in one process {single:.2f} s ({single / parse:.2f}x the decode)")
-    print(f"    replay, a worker per core {parallel:.2f} s ({parallel / parse:.2f}x the decode)")
-    return single / parse, parallel / parse
+    return single / parse
 
 
 def _one_event_each(devices: int) -> Iterator[Event]:
@@ -147,7 +144,7 @@ def main() -> None:
     parser.add_argument("--memory-devices", type=int, default=1_000_000)
     args = parser.parse_args()
     ratio, rate = engine_vs_baseline(args.devices, args.baseline)
-    single, parallel = replay_vs_parse(args.events)
+    single = replay_vs_parse(args.events)
     per_device = bytes_per_device(args.memory_devices)
     print(
         "targets: ratio >= 20, events/s >= 500000, one-process replay/decode <= 2.5, "
@@ -155,7 +152,7 @@ def main() -> None:
     )
     print(
         f"ratio_vs_transitions={ratio:.1f} events_per_s={rate:.0f} "
-        f"replay_vs_decode_one_process={single:.2f} replay_vs_decode_per_core={parallel:.2f} "
+        f"replay_vs_decode_one_process={single:.2f} "
         f"bytes_per_device={per_device:.0f}"
     )
 

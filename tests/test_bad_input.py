@@ -188,7 +188,7 @@ def test_a_byte_order_mark_is_skipped(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_gzip_is_read_transparently(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "events.jsonl.gz"
     path.write_bytes(gzip.compress(b"\xef\xbb\xbf" + _around(MIDDLE)))
-    code, out, err = run_cli(capsys, "replay", str(path), "--json", "--workers", "2")
+    code, out, err = run_cli(capsys, "replay", str(path), "--json")
     assert (code, err) == (0, "")
     assert json.loads(out)["outcomes"]["invalid"] == 0
     assert sum(json.loads(out)["outcomes"].values()) == 3

@@ -14,9 +14,6 @@ import orjson
 import pytest
 from conftest import DATA, ENDPOINT, ORGANISATION, Clock, run_cli, write_jsonl
 
-import sim.io.parallel
-import sim.io.replay
-
 DEVICE_KEYS = {
     "sim",
     "sim_assignment",
@@ -239,29 +236,6 @@ def test_examples_replay(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(capsys, "replay", *paths, "--json")
     assert (code, err) == (0, "")
     assert sum(json.loads(out)["outcomes"].values()) == len(paths)
-
-
-def test_large_files_are_decoded_in_parallel_with_the_same_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    clock = Clock()
-    events = [
-        clock.event(t, v, endpoint=ENDPOINT + n % 50)
-        for n in range(400)
-        for t, v in ((1, ""), (2, ""), (3, "accepted"), (5, ""))
-    ]
-    path = tmp_path / "big.jsonl"
-    lines = [orjson.dumps(e) for e in events]
-    lines.insert(777, b"{broken")
-    path.write_bytes(b"\n".join(lines) + b"\n")
-    serial = sim.io.replay.read_all([str(path)], workers=1)
-    monkeypatch.setattr(sim.io.parallel, "PARALLEL_BYTES", 1)
-    monkeypatch.setattr(sim.io.parallel, "CHUNK_BYTES", 20_000)
-    assert sim.io.parallel.chunks_of(str(path), 2) is not None
-    parallel = sim.io.replay.read_all([str(path)], workers=2)
-    assert parallel.events == serial.events
-    assert parallel.invalid == serial.invalid
-    assert [m.split(" (")[0] for m in parallel.invalid] == [f"{path}:778: not valid JSON"]
 
 
 def test_module_and_console_script_run() -> None:

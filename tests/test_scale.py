@@ -3,6 +3,7 @@ exactly what one process gives: states, counts and the saved state."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import random
 from collections.abc import Iterator
@@ -53,21 +54,37 @@ def messy(lines: list[str], rng: random.Random) -> list[dict[str, Any]]:
 
 
 def write_files(folder: Path, payloads: list[dict[str, Any]], count: int) -> list[str]:
-    """The payloads over ``count`` files: JSON Lines, gzip-compressed JSON Lines, JSON arrays."""
+    """The payloads over ``count`` files: Parquet, JSON Lines, gzip-compressed JSON Lines,
+    JSON arrays."""
+    folder.mkdir(exist_ok=True)
     paths = []
     for index in range(count):
         part = payloads[index::count]
-        if index % 3 == 0:
-            paths.append(write_jsonl(folder / f"part{index}.jsonl", part))
-        elif index % 3 == 1:
-            path = folder / f"part{index}.jsonl.gz"
+        path = folder / f"part{index}"
+        if index % 4 == 0:
+            write_parquet(path, part)
+        elif index % 4 == 1:
+            write_jsonl(path, part)
+        elif index % 4 == 2:
             path.write_bytes(gzip.compress(b"".join(orjson.dumps(p) + b"\n" for p in part)))
-            paths.append(str(path))
         else:
-            path = folder / f"part{index}.json"
             path.write_bytes(orjson.dumps(part))
-            paths.append(str(path))
+        paths.append(str(path))
     return paths
+
+
+def write_parquet(path: Path, payloads: list[dict[str, Any]]) -> None:
+    """Payloads as a data lake keeps them: a column per field, nested fields as structs, and
+    ``detail`` (whose shape differs by event type) as JSON text."""
+    import pyarrow
+    import pyarrow.parquet
+
+    rows = [
+        {**p, "detail": orjson.dumps(p["detail"]).decode()} if "detail" in p else p
+        for p in payloads
+    ]
+    table = pyarrow.Table.from_struct_array(pyarrow.array(rows or [{"id": None}]))
+    pyarrow.parquet.write_table(table.slice(0, len(rows)), path)
 
 
 def empty() -> SavedState:
@@ -75,7 +92,7 @@ def empty() -> SavedState:
 
 
 def one_process(paths: list[str]) -> SavedState:
-    read = read_all(paths, workers=1)
+    read = read_all(paths)
     fleet = replay_events(Fleet(None, assume=EVIDENCE, silent_changes=True), read)
     return saved_after(fleet, read.events, None)
 
@@ -174,7 +191,7 @@ def test_replay_dask_on_a_folder_of_gzip_files_prints_the_same_bytes_and_saves_t
     [
         (
             ["--trace"],
-            "--trace, --trace-where and --trace-out follow one process: leave out --dask",
+            "--trace, --trace-where and --trace-out follow one process: leave out --dask and --workers",
         ),
         (["-"], "--dask reads files on its workers, not standard input: save it first"),
     ],
@@ -232,7 +249,7 @@ def test_partitions_replay_again_only_when_an_unblock_they_missed_could_matter(
         messy(lines, random.Random(seed)) if rounds > 1 else [orjson.loads(line) for line in lines]
     )
     paths = write_files(tmp_path, payloads, 2)
-    read = read_all(paths, workers=1)
+    read = read_all(paths)
     alone = replay_events(Fleet(None, assume=EVIDENCE, silent_changes=True), read)
     assert len(alone.ledger.unblocks) > 2
 
@@ -240,3 +257,145 @@ def test_partitions_replay_again_only_when_an_unblock_they_missed_could_matter(
 
     assert counted == [rounds]
     assert merged == saved_after(alone, read.events, None)
+
+
+def test_replay_out_writes_the_devices_as_parquet_and_the_rest_as_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pyarrow.parquet
+
+    _, lines = history(30, 24, seed=5, profile={**BUSY, "organisations": 2})
+    paths = write_files(tmp_path, [orjson.loads(line) for line in lines], 2)
+    _, document, _ = run_cli(capsys, "replay", "--json", *paths)
+    code, out, err = run_cli(capsys, "replay", "--out", str(tmp_path / "out"), *paths)
+
+    expected = orjson.loads(document)
+    assert (code, err) == (0, "")
+    assert (
+        out
+        == f"{len(expected['devices'])} devices in 1 Parquet files, and fleet.json, written to {tmp_path / 'out'}\n"
+    )
+    rows = pyarrow.parquet.read_table(tmp_path / "out" / "devices-00000.parquet").to_pylist()
+    assert {row.pop("device"): row for row in rows} == {
+        key: {"organisation": row["organisation"], **device}
+        for (key, device), row in zip(expected["devices"].items(), rows, strict=True)
+    }
+    del expected["devices"]
+    assert orjson.loads((tmp_path / "out" / "fleet.json").read_bytes()) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "options", "expected"),
+    [
+        (b"PAR1 and then nothing a Parquet file has", [], "not a readable Parquet file: "),
+        (
+            b'{"id": 1}\n',
+            ["--json", "--out", "{tmp}/out"],
+            "--out writes the --json document as files: give one of them",
+        ),
+    ],
+    ids=["damaged parquet", "json and out"],
+)
+def test_bad_parquet_and_conflicting_outputs_get_one_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: bytes,
+    options: list[str],
+    expected: str,
+) -> None:
+    path = tmp_path / "events"
+    path.write_bytes(content)
+    code, out, err = run_cli(
+        capsys, "replay", str(path), *(o.format(tmp=tmp_path) for o in options)
+    )
+    assert (code, out) == (2, "")
+    assert expected in err
+    assert err.count("\n") == 1
+
+
+def test_without_pyarrow_parquet_says_what_to_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "events.parquet"
+    write_parquet(path, [orjson.loads(line) for line in history(2, 2)[1]])
+    monkeypatch.setitem(__import__("sys").modules, "pyarrow.parquet", None)
+    code, _, err = run_cli(capsys, "replay", str(path))
+    assert code == 2
+    assert (
+        err
+        == f"devicesim: {path}: reading Parquet needs pyarrow: pip install 'emnify-devicesim[dask]'\n"
+    )
+
+
+def test_a_large_file_is_read_in_chunks_by_every_worker_with_its_lines_numbered(
+    tmp_path: Path, threads: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sim.scale.archive
+    from sim.scale.dask_replay import replay_on
+
+    _, lines = history(20, 24, seed=3)
+    encoded = [line.encode().rstrip(b"\n") for line in lines]
+    encoded.insert(777, b"{broken")
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(b"\n".join(encoded) + b"\n")
+    monkeypatch.setattr(sim.scale.archive, "PIECE_BYTES", 1)
+    monkeypatch.setattr(sim.scale.archive, "CHUNK_BYTES", 20_000)
+    assert len(sim.scale.archive.pieces(str(path))) > 10
+
+    merged, invalid = replay_on(threads, [str(path)], empty(), partitions=2)
+
+    alone = read_all([str(path)])
+    assert invalid == alone.invalid
+    assert [message.split(" (")[0] for message in invalid] == [f"{path}:778: not valid JSON"]
+    fleet = replay_events(Fleet(None, assume=EVIDENCE, silent_changes=True), alone)
+    expected = saved_after(fleet, alone.events, None)
+    assert dataclasses.replace(merged, outcomes={**merged.outcomes, "invalid": 1}) == expected
+
+
+def test_a_device_moving_into_an_organisation_unblocked_elsewhere_is_replayed_again(
+    tmp_path: Path, threads: Any
+) -> None:
+    """Found by the property above: a device moved into an organisation that its own
+    partition still had Blocked, but another partition had proved unblocked; the move, which
+    is also the proof in its partition, went otherwise there."""
+    from sim.scale.dask_replay import replay_on
+
+    rng = random.Random(45)
+    devices, hours, organisations, busy = (
+        rng.randint(1, 15),
+        rng.randint(1, 72),
+        rng.randint(1, 4),
+        rng.random() < 0.5,
+    )
+    _, lines = history(
+        devices,
+        hours,
+        rng.randint(0, 2**32),
+        {**(BUSY if busy else {}), "organisations": organisations},
+    )
+    paths = write_files(tmp_path, messy(lines, random.Random(45)), 3)
+    merged, _ = replay_on(threads, paths, empty(), partitions=rng.randint(2, 4))
+    assert merged == one_process(paths)
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.7])
+def test_a_cluster_continues_from_a_saved_state_as_one_process_does(
+    tmp_path: Path, threads: Any, cut: float
+) -> None:
+    from sim.scale.dask_replay import replay_on
+
+    _, lines = history(25, 48, seed=8, profile={**BUSY, "organisations": 3})
+    at = round(cut * len(lines))
+    first = write_files(tmp_path / "a", [orjson.loads(line) for line in lines[:at]], 2)
+    second = write_files(tmp_path / "b", [orjson.loads(line) for line in lines[at:]], 3)
+    before = read_all(first)
+    saved = saved_after(
+        replay_events(Fleet(None, assume=EVIDENCE, silent_changes=True), before),
+        before.events,
+        None,
+    )
+    assert saved.timers, "timers are pending at the split"
+
+    merged, _ = replay_on(threads, second, saved, partitions=3)
+
+    assert merged == one_process(first + second)

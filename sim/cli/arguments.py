@@ -148,12 +148,7 @@ def add_scenario_commands(commands: Any) -> None:
 
 
 def _starting_options(parser: argparse.ArgumentParser) -> None:
-    """How a replay reads and starts: ``--workers``, ``--initial`` and ``--assume``."""
-    parser.add_argument(
-        "--workers", type=whole_number(1), default=None, metavar="N",
-        help="processes that decode a large JSON Lines file, or the workers of --dask's local "
-        "cluster (default: one per core; 1 reads everything in one process)",
-    )  # fmt: skip
+    """How a replay starts: ``--initial`` and ``--assume``."""
     parser.add_argument("--initial", metavar="FILE", help="initial state (YAML or JSON)")
     parser.add_argument(
         "--assume",
@@ -199,10 +194,21 @@ def add_replay_commands(commands: Any) -> None:
         help="colour the text output (auto: on a terminal, unless NO_COLOR is set)",
     )  # fmt: skip
     replay.add_argument(
+        "--out", metavar="DIR",
+        help="for fleets too large for one document: write the devices' states as Parquet "
+        "files in DIR (devices-00000.parquet, ...) and the rest of the --json document as "
+        "DIR/fleet.json, instead of printing them (needs the dask extra, which has pyarrow)",
+    )  # fmt: skip
+    replay.add_argument(
+        "--workers", type=whole_number(1), default=None, metavar="N",
+        help="replay on a local Dask cluster of N worker processes (implies --dask; with "
+        "--dask alone, one per core); 1, the default, replays in this process",
+    )  # fmt: skip
+    replay.add_argument(
         "--dask", action="store_true",
         help="replay on a Dask cluster: the files read, and the devices replayed, as partitions "
-        "on its workers (a local cluster of --workers processes unless --scheduler is given); "
-        "needs pip install 'emnify-devicesim[dask]'",
+        "on its workers (a local cluster unless --scheduler is given); needs "
+        "pip install 'emnify-devicesim[dask]'",
     )  # fmt: skip
     replay.add_argument(
         "--scheduler", metavar="ADDRESS",

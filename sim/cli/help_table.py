@@ -161,7 +161,7 @@ HELP = {
         ),
     ),
     "replay": Help(
-        "replay event files (JSON, JSON array, JSON Lines, gzip)",
+        "replay event files (JSON, JSON array, JSON Lines, Parquet, gzip)",
         "Replay events as the platform sent them (a Data Streamer capture, an Event API "
         "export, '-' for stdin) and print each device's final states and the outcome "
         "counts. Unreadable events are named on stderr, counted, and skipped; the replay "
@@ -171,12 +171,12 @@ HELP = {
         (
             ("a customer's export", "devicesim replay export.json"),
             (
-                "only the alerts, as they happen",
-                "devicesim replay capture.jsonl.gz --trace-where alert=true",
+                "a daily job: yesterday's state, today's events",
+                "devicesim replay --from-state fleet.state --save-state fleet.state today.jsonl",
             ),
             (
-                "devices that show Offline, as JSON",
-                "devicesim replay export.json --where connectivity=Offline --json",
+                "a year's archive on 8 local workers, devices as Parquet",
+                "devicesim replay --workers 8 --out states/ archive/*.jsonl.gz",
             ),
         ),
     ),

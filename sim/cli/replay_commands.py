@@ -14,8 +14,9 @@ from pathlib import Path
 
 from sim.cli import render, replay_table
 from sim.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from sim.cli.replay_files import write_fleet
 from sim.cli.replay_start import SHOWN_FAILURES, name_invalid, starting
-from sim.cli.terminal import colours, print_json, writable_file
+from sim.cli.terminal import colours, print_json, writable_file, writable_folder
 from sim.cli.trace_filter import parse_trace_where
 from sim.cli.trace_out import TraceWriter
 from sim.engine.fleet import Fleet
@@ -40,12 +41,12 @@ def _replayed(
     ``save`` is where the state is written afterwards (``--save-state``)."""
     if args.paths.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once: name it once")
-    if getattr(args, "dask", False) or getattr(args, "scheduler", None):
+    if on_cluster(args):
         from sim.cli.cluster_replay import replayed_on_cluster
 
         return replayed_on_cluster(args, strict=strict, save=save)
     fleet, previous = starting(args, strict=strict, trace=trace)
-    replay = read_all(args.paths, strict=strict, progress=progress, workers=args.workers)
+    replay = read_all(args.paths, strict=strict, progress=progress)
     if progress:
         name_invalid(replay.invalid)
     replay_events(fleet, replay, progress=progress)
@@ -54,17 +55,26 @@ def _replayed(
     return fleet, replay
 
 
+def on_cluster(args: argparse.Namespace) -> bool:
+    """Whether ``replay`` runs on Dask: ``--dask``, ``--scheduler`` or ``--workers`` above 1."""
+    dask = getattr(args, "dask", False) or getattr(args, "scheduler", None)
+    return bool(dask) or (getattr(args, "workers", None) or 1) > 1
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     """Replay event files and print the final states and outcome counts."""
     where = replay_table.parse_where(args.where)
     trace_where = parse_trace_where(args.trace_where)
     shown = args.trace or bool(trace_where)
-    if (args.dask or args.scheduler) and (shown or args.trace_out):
+    if on_cluster(args) and (shown or args.trace_out):
         raise UsageError(
-            "--trace, --trace-where and --trace-out follow one process: leave out --dask"
+            "--trace, --trace-where and --trace-out follow one process: leave out --dask and --workers"
         )
     out = writable_file(args.trace_out, "--trace-out") if args.trace_out else None
     save = writable_file(args.save_state, "--save-state") if args.save_state else None
+    folder = writable_folder(args.out, "--out") if args.out else None
+    if folder is not None and args.json:
+        raise UsageError("--out writes the --json document as files: give one of them")
     with out.open("wb") if out else nullcontext() as trace_file:
         writer = TraceWriter(
             trace_where, text=shown and not args.json, json=shown and args.json, out=trace_file
@@ -79,7 +89,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
             )
             return EXIT_FAILED
     keys = replay_table.chosen(fleet, args.device, where)
-    if args.json:
+    if folder is not None:
+        writer.finish()
+        print(write_fleet(folder, fleet, keys))
+    elif args.json:
         document = fleet.snapshot()
         document["devices"] = {str(key): document["devices"][str(key)] for key in keys}
         if writer.json:
@@ -112,7 +125,9 @@ def _say_what_failed(args: argparse.Namespace) -> None:
             if len(failed) < SHOWN_FAILURES:
                 failed.append(entry)
 
-    one_process = argparse.Namespace(**{**vars(args), "dask": False, "scheduler": None})
+    one_process = argparse.Namespace(
+        **{**vars(args), "dask": False, "scheduler": None, "workers": 1}
+    )
     _replayed(one_process, strict=True, trace=keep, progress=False)
     for entry in failed:
         print(f"devicesim replay: {render.failure_line(entry)}", file=sys.stderr)

@@ -94,7 +94,8 @@ def _settled(
             )  # fmt: skip
             if period is None:
                 continue  # Active here too at that moment
-            if any(org == unblock.organisation and key <= at and (period.end is None or at < period.end)
+            # The proving event itself counts when it moved a device into the organisation.
+            if any(org == unblock.organisation and key <= at and (period.end is None or at <= period.end)
                    for at, org in report.hazards):  # fmt: skip
                 return None
             if period.end is None:  # still Blocked here at the end

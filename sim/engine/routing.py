@@ -11,7 +11,8 @@ nor SIM) reach every partition: each applies them to its own devices, and one co
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
+from operator import attrgetter
 
 from sim.events.catalogue import CATALOGUE, DEVICE_KINDS
 from sim.events.event import Event
@@ -19,6 +20,7 @@ from sim.events.event import Event
 #: A member of a group: ("endpoint", id) or ("sim", id); tuples order endpoints first.
 Node = tuple[str, int]
 
+_ENDPOINT, _SIM = attrgetter("endpoint"), attrgetter("sim")
 #: Spreads consecutive ids over partitions (Fibonacci hashing).
 _SPREAD = 0x9E3779B97F4A7C15
 
@@ -67,15 +69,12 @@ class DeviceLinks:
     def __init__(self) -> None:
         self._parent: dict[Node, Node] = {}
 
-    def add_events(self, events: Iterable[Event]) -> None:
-        """Join the endpoint and SIM of every device event naming both."""
-        named = {
-            (event.endpoint, event.sim)
-            for event in events
-            if event.kind_id in DEVICE_KINDS and event.endpoint is not None
-        }
-        for endpoint, sim in named:
-            if sim is not None:
+    def add_events(self, events: Sequence[Event]) -> None:
+        """Join the endpoint and SIM of every event naming both."""
+        # Any event naming both joins them (an organisation event naming a device too: a
+        # coarser group is never wrong), found in C over the distinct pairs.
+        for endpoint, sim in set(zip(map(_ENDPOINT, events), map(_SIM, events), strict=True)):
+            if endpoint is not None and sim is not None:
                 self.join(("endpoint", endpoint), ("sim", sim))
 
     def join(self, first: Node, second: Node) -> None:

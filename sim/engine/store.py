@@ -251,19 +251,18 @@ class FleetStore:
 
     def to_json(self) -> dict[str, Any]:
         """Devices (states, views, what is still assumed) and organisations, by ascending id."""
+        devices = {str(key): self.device_json(key) for key in sorted(self.devices, key=by_id)}
+        return {"devices": devices, "organisations": self.organisations_json()}
+
+    def device_json(self, key: Hashable) -> dict[str, Any]:
+        """One device as ``replay --json`` shows it: machines, views, attributes, assumed."""
+        return {**self.device(key), **self.attributes(key), "assumed": self.assumed(key)}
+
+    def organisations_json(self) -> dict[str, Any]:
+        """The organisations by ascending id, as ``replay --json`` shows them."""
         return {
-            "devices": {
-                str(key): {
-                    **self.device(key),
-                    **self.attributes(key),
-                    "assumed": self.assumed(key),
-                }
-                for key in sorted(self.devices, key=by_id)
-            },
-            "organisations": {
-                str(org_id): self.organisations[org_id].to_json()
-                for org_id in sorted(self.organisations, key=by_id)
-            },
+            str(org_id): self.organisations[org_id].to_json()
+            for org_id in sorted(self.organisations, key=by_id)
         }
 
     def state(self, key: Hashable) -> DeviceState:

@@ -23,6 +23,7 @@ from typing import IO, Any, NamedTuple, cast
 import orjson
 
 from sim.errors import InputError
+from sim.io.parquet_files import is_parquet, parquet_items
 
 #: (position, value): an item of a JSON document and its index (-1 for a single object).
 Decoded = tuple[int, Any]
@@ -41,6 +42,8 @@ class Source(NamedTuple):
         return f"{self.label}:{position}" if self.lines else f"{self.label}[{position}]"
 
 
+#: Bytes of uncompressed data read from a gzip stream at a time.
+_GZIP_BUFFER = 1 << 20
 _GZIP = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -50,7 +53,10 @@ def _open(path: str, label: str) -> IO[bytes]:
     """The bytes of one input, gunzipped when they are gzip, without a UTF-8 byte order
     mark; ``InputError`` for what cannot be read or is not UTF-8 by its first bytes."""
     raw = _raw(path, label)
-    stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw)) if _peek(raw, 2, label) == _GZIP else raw
+    if _peek(raw, 2, label) == _GZIP:
+        # Buffered: lines are then split in C, not one ``GzipFile.readline`` call each.
+        raw = cast(IO[bytes], io.BufferedReader(gzip.GzipFile(fileobj=raw), _GZIP_BUFFER))
+    stream = raw
     head = _peek(stream, 3, label)
     if head[:2] in _UTF16_BOMS or (len(head) > 1 and head[1] == 0):
         stream.close()
@@ -138,9 +144,12 @@ def read_events(path: str) -> tuple[Source, JsonLines | Iterator[Decoded]]:
     """The source of one input, and its lines (JSON Lines) or its decoded items.
 
     JSON Lines when the first or the second non-blank line is an event object (a bad first
-    line is then reported like any bad line), an array or a single object otherwise.
+    line is then reported like any bad line), an array or a single object otherwise; a
+    Parquet file's rows are items too.
     """
     label = "<stdin>" if path == "-" else path
+    if is_parquet(path):
+        return Source(label, False), parquet_items(path, label)
     stream = _open(path, label)
     try:
         seen: list[bytes] = []

@@ -3,8 +3,8 @@
 The platform promises no order, so a replay collects all events first and sorts them; a
 retransmitted id is applied once and counted as a duplicate. Events that cannot be read are
 counted as ``invalid`` with one message each naming the file and line or index; in strict mode
-the first one stops the replay. Large JSON Lines files are decoded by a pool of processes
-(``sim.io.parallel``); ordering and applying stay in one process.
+the first one stops the replay. All of it happens in this process; ``sim.scale`` replays on
+several.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from sim.errors import StrictReplayError
 from sim.events.event import Event
 from sim.io.decoding import parse_items, parse_lines, paused_gc
 from sim.io.initial_file import initial_state, load_initial
-from sim.io.parallel import chunks_of, cores, read_parallel
 from sim.io.readers import JsonLines, Source, read_events
 
 _ORDER = attrgetter("time", "id")
@@ -46,23 +45,14 @@ def read_all(
     strict: bool = False,
     progress: bool = False,
     keep_raw: bool = False,
-    workers: int | None = None,
 ) -> Replay:
     """Read and parse every input, in order; ``InputError`` for an unreadable one.
 
     Payloads are dropped once read unless ``keep_raw``: the model needs only a few fields.
-    ``workers`` processes decode a large JSON Lines file (default: one per core; 1 reads
-    every file in this process).
     """
     replay = Replay()
-    workers = cores() if workers is None else workers
     with paused_gc():
         for path in paths:
-            chunks = None if keep_raw else chunks_of(path, workers)
-            if chunks:
-                read_parallel(chunks, workers, replay.events, replay.invalid.append,
-                              strict=strict, progress=progress)  # fmt: skip
-                continue
             source, items = read_events(path)
             invalid = _invalid(source, replay, strict)
             if isinstance(items, JsonLines):

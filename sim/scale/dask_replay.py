@@ -1,19 +1,21 @@
 """``devicesim replay --dask``: event files read, routed and replayed as partitions on Dask.
 
-Each file is read on a worker and stays there; only the groups of endpoints and SIMs its
-events name together come back, so the client can route every device (``sim.engine.routing``).
-Each file then splits its events by partition on its worker, each partition gathers its share
-of every file (the one exchange of events between workers) and keeps it for the rounds in
-which partitions replay until their organisations agree (``sim.engine.partition_run``). Only
-the partitions' states come back, and are merged into the state one process would have.
-Events travel between processes as MessagePack (msgspec encodes and decodes a list of
-``Event`` tuples in one call), much cheaper than pickling them one by one.
+Each file, or chunk of a large one (``sim.scale.archive``), is read on a worker and stays
+there; only the groups of endpoints and SIMs its events name together come back, so that the
+client can route every device (``sim.engine.routing``). Each piece then splits its events by
+partition on its worker, and each partition gathers its share of every piece (the one
+exchange of events between workers) on the worker that replays it, where it stays for as
+many rounds as the organisations' unblocks need (``sim.engine.partition_rounds``). Only the
+partitions' states come back, and are merged into the state one process would have. Events
+travel between processes as MessagePack (msgspec encodes and decodes a list of ``Event``
+tuples in one call), much cheaper than pickling them one by one.
 """
 
 from __future__ import annotations
 
 import math
 import operator
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -26,9 +28,10 @@ from sim.engine.partition_states import merge, split, unblocked
 from sim.engine.routing import DeviceLinks, Node, Router, key_node, status_changes
 from sim.engine.saved_state import SavedState
 from sim.errors import UsageError
+from sim.events.catalogue import DEVICE_KINDS
 from sim.events.event import Event
 from sim.io.decoding import paused_gc
-from sim.io.replay import Replay, read_all
+from sim.scale.archive import Read, messages, pieces, read_piece
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -43,10 +46,8 @@ def dask_client(scheduler: str | None, workers: int | None) -> Client:
         raise UsageError("--dask needs Dask: pip install 'emnify-devicesim[dask]'") from exc
     if scheduler:
         return Client(scheduler)
-    from sim.io.parallel import cores
-
     cluster = LocalCluster(
-        n_workers=workers or cores(), threads_per_worker=1, processes=True,
+        n_workers=workers or _cores(), threads_per_worker=1, processes=True,
         host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=50,
     )  # fmt: skip
     return Client(cluster)
@@ -78,8 +79,10 @@ def replay_on(
     that could not be read (not yet counted in the state: the caller counts them). Without
     ``remember`` the state keeps no recent ids: it is shown, not saved."""
     count = partitions or max(1, sum(client.nthreads().values()))
-    read: list[Future[Any]] = [client.submit(_read, path, strict, pure=False) for path in paths]
+    parts = [piece for path in paths for piece in pieces(path)]
+    read: list[Future[Any]] = [client.submit(read_piece, p, strict, pure=False) for p in parts]
     summaries: list[_Summary] = client.gather([client.submit(_summary, r) for r in read])
+    invalid = messages(parts, [(s.invalid, s.positioned, s.lines) for s in summaries], strict)
     links = DeviceLinks()
     for summary in summaries:
         for node, group in summary.links:
@@ -129,17 +132,18 @@ def replay_on(
     alone = _run(
         [], everyone, starts[count], count, settled.unblocks, until, lenient, True, remember
     )
-    invalid = [message for summary in summaries for message in summary.invalid]
     return merge([*states, _DECODE_STATE(alone[0])]), invalid
 
 
 class _Summary(NamedTuple):
-    """What the client needs of a file read on a worker."""
+    """What the client needs of a piece read on a worker."""
 
     links: list[tuple[Node, Node]]
     last: float
     changes: list[Proof]
     invalid: list[str]
+    positioned: list[tuple[int, str]]
+    lines: int
 
 
 # Tasks: module functions, so that workers import them by name. Events cross between workers
@@ -147,27 +151,36 @@ class _Summary(NamedTuple):
 _ENCODE = msgspec.msgpack.Encoder().encode
 _DECODE = msgspec.msgpack.Decoder(list[Event]).decode
 _DECODE_STATE = msgspec.msgpack.Decoder(SavedState).decode
+_TIME = operator.attrgetter("time")
 
 
-def _read(path: str, strict: bool) -> Replay:
-    return read_all([path], strict=strict, workers=1)
-
-
-def _summary(replay: Replay) -> _Summary:
+def _summary(read: Read) -> _Summary:
+    events = read.events
     links = DeviceLinks()
     with paused_gc():
-        links.add_events(replay.events)
-        last = max((event.time for event in replay.events), default=-math.inf)
-    return _Summary(links.pairs(), last, status_changes(replay.events), replay.invalid)
+        links.add_events(events)
+        last = max(map(_TIME, events), default=-math.inf)
+    changes = status_changes(events)
+    return _Summary(links.pairs(), last, changes, read.invalid, read.positioned, read.lines)
 
 
-def _bucket(replay: Replay, router: Router) -> list[bytes]:
-    """The file's events by partition, encoded; the last holds every partition's."""
+def _bucket(read: Read, router: Router) -> list[bytes]:
+    """The piece's events by partition, encoded; the last holds every partition's."""
     buckets: list[list[Event]] = [[] for _ in range(router.partitions + 1)]
+    # Each endpoint's partition found once: most events name one, and there are many events
+    # per endpoint.
+    by_endpoint: dict[int, list[Event]] = {}
     with paused_gc():
-        for event in replay.events:
-            index = router.of_event(event)
-            buckets[-1 if index is None else index].append(event)
+        for event in read.events:
+            endpoint = event.endpoint
+            if endpoint is not None and event.kind_id in DEVICE_KINDS:
+                bucket = by_endpoint.get(endpoint)
+                if bucket is None:
+                    bucket = by_endpoint[endpoint] = buckets[router.of_event(event) or 0]
+                bucket.append(event)
+            else:
+                index = router.of_event(event)
+                buckets[-1 if index is None else index].append(event)
         return [_ENCODE(bucket) for bucket in buckets]
 
 
@@ -202,3 +215,8 @@ def _report(result: tuple[bytes, Report]) -> Report:
 
 def _state(result: tuple[bytes, Report]) -> bytes:
     return result[0]
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
