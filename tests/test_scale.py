@@ -212,7 +212,10 @@ def test_without_the_extra_the_message_says_what_to_install(
     events = write_jsonl(tmp_path / "a.jsonl", [])
     code, _, err = run_cli(capsys, "replay", "--dask", events)
     assert code == 2
-    assert err == "devicesim: --dask needs Dask: pip install 'emnify-devicesim[dask]'\n"
+    assert err == (
+        "devicesim: replaying on several processes (--dask, --workers above 1) needs Dask: "
+        "pip install 'emnify-devicesim[dask]'\n"
+    )
 
 
 def rounds_of(monkeypatch: pytest.MonkeyPatch) -> list[int]:

@@ -43,7 +43,10 @@ def dask_client(scheduler: str | None, workers: int | None) -> Client:
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:
-        raise UsageError("--dask needs Dask: pip install 'emnify-devicesim[dask]'") from exc
+        raise UsageError(
+            "replaying on several processes (--dask, --workers above 1) needs Dask: "
+            "pip install 'emnify-devicesim[dask]'"
+        ) from exc
     if scheduler:
         return Client(scheduler)
     cluster = LocalCluster(
