@@ -14,17 +14,15 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Sequence
-from operator import attrgetter
 from typing import NamedTuple
 
 from sim.engine.fleet import Fleet
 from sim.engine.partition_watch import Hazard, Period, Watch
 from sim.engine.saved_state import RECENT_WINDOW, RecentEvent, SavedState, capture, restore
-from sim.events.event import Event
+from sim.events.event import ORDER, Event
 
 #: An organisation proved unblocked: (time, id) of the proving event, and the organisation.
 Proof = tuple[float, int, int | None]
-_ORDER = attrgetter("time", "id")
 
 
 class Injected(NamedTuple):
@@ -72,8 +70,8 @@ def run_partition(
     ``remember`` the state keeps no recent ids (not to be saved: they cost as much to
     gather as a third of the replay)."""
     fleet = restore(start, lenient=lenient)
-    ordered = sorted(own, key=_ORDER)
-    everyone = sorted(shared, key=_ORDER)
+    ordered = sorted(own, key=ORDER)
+    everyone = sorted(shared, key=ORDER)
     stops: list[tuple[float, int, Event | Injected]] = [(e.time, e.id, e) for e in everyone]
     stops += [(i.time, i.id, i) for i in injected if i.owner != index]
     stops.sort(key=lambda stop: stop[:2])
@@ -82,7 +80,7 @@ def run_partition(
     done = 0
     for time, event_id, stop in stops:
         # The partition's own events up to the stop go in one run, on the hot path.
-        reached = bisect.bisect_left(ordered, (time, event_id), lo=done, key=_ORDER)
+        reached = bisect.bisect_left(ordered, (time, event_id), lo=done, key=ORDER)
         _apply_run(fleet, watch, ordered[done:reached])
         done = reached
         if isinstance(stop, Injected):

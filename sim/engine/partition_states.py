@@ -13,10 +13,9 @@ import dataclasses
 import itertools
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from operator import attrgetter
 from typing import TypeVar
 
-from sim.engine.routing import Router, key_node
+from sim.engine.routing import Router, key_node, node_of
 from sim.engine.saved_state import (
     DeviceKey,
     RecentEvent,
@@ -29,6 +28,7 @@ from sim.engine.saved_state import (
 from sim.engine.state import DeviceState
 from sim.engine.store import by_id
 from sim.events.catalogue import DEVICE_KINDS, KINDS
+from sim.events.event import ORDER
 
 Counted = TypeVar("Counted", str, int)
 
@@ -74,10 +74,7 @@ def _recent_partition(event: RecentEvent, router: Router) -> int | None:
     """The partition that remembers a recent id (None: all of them)."""
     if event.type_id not in _DEVICE_TYPES or (event.endpoint is None and event.sim is None):
         return None
-    if event.endpoint is not None:
-        return router.partition(("endpoint", event.endpoint))
-    assert event.sim is not None
-    return router.partition(("sim", event.sim))
+    return router.partition(node_of(event))
 
 
 def merge(states: Sequence[SavedState]) -> SavedState:
@@ -148,11 +145,8 @@ def _organisations(states: Sequence[SavedState]) -> list[SavedOrganisation]:
 
 def _recent(states: Sequence[SavedState]) -> list[RecentEvent]:
     """The partitions' recent ids (each partition's own, each in order) as one list."""
-    merged = sorted(itertools.chain.from_iterable(s.recent for s in states), key=_RECENT_ORDER)
+    merged = sorted(itertools.chain.from_iterable(s.recent for s in states), key=ORDER)
     return recent_of(merged, max((s.clock for s in states if s.clock is not None), default=None))
-
-
-_RECENT_ORDER = attrgetter("time", "id")
 
 
 def unblocked(saved: SavedState, organisations: Sequence[int | None]) -> SavedState:

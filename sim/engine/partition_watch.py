@@ -16,20 +16,18 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Hashable, Sequence
-from operator import attrgetter
 from typing import NamedTuple
 
 from sim.engine.fleet import Fleet
 from sim.engine.outcomes import INCONSISTENT
 from sim.engine.packing import MEMBER_SHIFT, STATE_MASK
 from sim.events.catalogue import CATALOGUE, SYNTHESISED
-from sim.events.event import Event
+from sim.events.event import ORDER, Event
 from statemachines.organisation import ACTIVE, BLOCKED
 
 #: A place in (timestamp, id) order; timers sit before the events of their moment.
 Key = tuple[float, float]
 _START: Key = (-math.inf, -math.inf)
-_ORDER = attrgetter("time", "id")
 #: Organisation events that re-apply rules to devices under the organisation's status: a
 #: service profile's switch. (Another block of a Blocked organisation changes no device: they
 #: were stepped under Blocked all along; an entity's event reaches no device.)
@@ -110,8 +108,8 @@ class Watch:
         hazards = list(self.hazards)
         contexts = self.fleet.store.stepper.contexts
         for org, start, end in periods:
-            low = bisect.bisect_right(shared, start, key=_ORDER)
-            high = len(shared) if end is None else bisect.bisect_left(shared, end, key=_ORDER)
+            low = bisect.bisect_right(shared, start, key=ORDER)
+            high = len(shared) if end is None else bisect.bisect_left(shared, end, key=ORDER)
             hazards += [
                 ((e.time, e.id), org)
                 for e in shared[low:high]

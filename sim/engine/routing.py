@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from operator import attrgetter
+from typing import Protocol
 
 from sim.events.catalogue import CATALOGUE, DEVICE_KINDS
 from sim.events.event import Event
@@ -46,7 +47,16 @@ def names_device(event: Event) -> bool:
     return event.kind_id in DEVICE_KINDS and (event.endpoint is not None or event.sim is not None)
 
 
-def node_of(event: Event) -> Node:
+class Named(Protocol):
+    """What names a device: an event, or a saved state's recent id."""
+
+    @property
+    def endpoint(self) -> int | None: ...
+    @property
+    def sim(self) -> int | None: ...
+
+
+def node_of(event: Named) -> Node:
     """The group member a device event is routed by: its endpoint, else its SIM."""
     if event.endpoint is not None:
         return ("endpoint", event.endpoint)

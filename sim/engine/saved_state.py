@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import NamedTuple
 
 from sim.engine.fleet import Fleet
@@ -27,6 +26,7 @@ from sim.engine.store import IN_SERVICE, by_id
 from sim.engine.trace import TraceEntry
 from sim.engine.vocabulary import ENTITY_MACHINES, MACHINES, PROFILE_MACHINES, states
 from sim.events.catalogue import SYNTHESISED
+from sim.events.event import ORDER
 
 #: The layout of ``SavedState``: a file of another number is refused, never guessed at.
 STATE_FORMAT = 1
@@ -94,10 +94,7 @@ def recent_of(events: Iterable[RecentEvent], clock: float | None) -> list[Recent
         return []
     since = clock - RECENT_WINDOW
     last = {event.id: event for event in events if event.time >= since}
-    return sorted(last.values(), key=_RECENT_ORDER)
-
-
-_RECENT_ORDER = attrgetter("time", "id")
+    return sorted(last.values(), key=ORDER)
 
 
 def capture(fleet: Fleet, recent: Iterable[RecentEvent]) -> SavedState:

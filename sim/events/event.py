@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 
@@ -51,6 +52,10 @@ class Event(NamedTuple):
         """(type id, variant): what the model's step depends on."""
         return (self.type_id, self.variant)
 
+
+#: The order a replay applies events in, (timestamp, id): the platform promises none. Anything
+#: with a ``time`` and an ``id`` sorts by it (saved states' recent ids too).
+ORDER = attrgetter("time", "id")
 
 #: The platform's severities by id (payloads spell them Info/INFO, Warn/WARN/WARNING, ...).
 SEVERITIES = ("Info", "Warn", "Critical")
