@@ -143,6 +143,24 @@ def test_the_fast_decoder_and_the_careful_parser_agree(payload: dict[str, Any]) 
         assert fast == parse_event(orjson.loads(line), keep_raw=False)
 
 
+@pytest.mark.parametrize(
+    "tail",
+    [
+        b'"detail":{"quota":"\xff"}}',
+        b'"detail":{"quota":' + b"[" * 2000 + b"]" * 2000 + b"}}",
+        b'"detail":{"quota":' + b"[" * 1100 + b"]" * 1100 + b"}}",
+        b'"extra":' + b"[" * 2000 + b"]" * 2000 + b"}",
+    ],
+    ids=["not UTF-8 in detail", "detail nested 2000 deep", "1100 deep", "extra field 2000 deep"],
+)
+def test_a_detail_the_fast_decoder_cannot_read_is_said_the_careful_way(tail: bytes) -> None:
+    line = b'{"id":2,"timestamp":"2050-01-01T00:00:00Z","event_type":{"id":56},"endpoint":{"id":1},'
+    fleet, replay = _replayed([_line(BEFORE), line + tail + b"\n", _line(AFTER)])
+    assert sum(fleet.outcomes.values()) == 3
+    assert len(replay.invalid) == 1 and replay.invalid[0].startswith("line 2: ")
+    assert fleet.state(9001).network == "IMSI Attached"
+
+
 @given(
     st.lists(
         st.binary(max_size=60) | st.sampled_from([b"", b"\xef\xbb\xbf{}", b"[", b'{"id":']),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,6 +12,7 @@ from sim import Fleet
 from sim.engine.outcomes import OUTCOMES
 from sim.engine.store import ASSUMPTIONS
 from sim.events.catalogue import RECHECK_KIND
+from sim.events.event import ORDER, in_order
 from sim.events.parse import parse_event
 from sim.testing import histories
 from statemachines.network import PS_REGISTERED
@@ -130,3 +131,23 @@ def test_unblocking_an_organisation_changes_no_device_by_itself(
         active = stepper.context_id(context._replace(organisation=ACTIVE))
         state = stepper.step(stepper.pool.index(fleet.state(key)), blocked, RECHECK_KIND).state_id
         assert stepper.step(state, active, RECHECK_KIND).changes == ()
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, 1.5, 2.0, 1e9]), st.integers(0, 3), st.integers()),
+        max_size=30,
+    )
+)
+def test_in_order_is_the_replay_order_with_ties_as_given(
+    items: list[tuple[float, int, int]],
+) -> None:
+    """Replay's two stable sorts give what one sort on (time, id) gives, equal pairs included."""
+    marked = [_Timed(time, event_id, mark) for time, event_id, mark in items]
+    assert in_order(marked) == sorted(marked, key=ORDER)
+
+
+class _Timed(NamedTuple):
+    time: float
+    id: int
+    mark: int

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from sim.engine.fleet import Fleet
 from sim.engine.partition_watch import Hazard, Period, Watch
 from sim.engine.saved_state import RECENT_WINDOW, RecentEvent, SavedState, capture, restore
-from sim.events.event import ORDER, Event
+from sim.events.event import ORDER, Event, in_order
 
 #: An organisation proved unblocked: (time, id) of the proving event, and the organisation.
 Proof = tuple[float, int, int | None]
@@ -70,8 +70,8 @@ def run_partition(
     ``remember`` the state keeps no recent ids (not to be saved: they cost as much to
     gather as a third of the replay)."""
     fleet = restore(start, lenient=lenient)
-    ordered = sorted(own, key=ORDER)
-    everyone = sorted(shared, key=ORDER)
+    ordered = in_order(own)
+    everyone = in_order(shared)
     stops: list[tuple[float, int, Event | Injected]] = [(e.time, e.id, e) for e in everyone]
     stops += [(i.time, i.id, i) for i in injected if i.owner != index]
     stops.sort(key=lambda stop: stop[:2])

@@ -9,8 +9,7 @@ from sim.engine.clock import Clock
 from sim.engine.packing import CONTEXT_SHIFT, MEMBER_SHIFT, STATE_MASK, STATE_SHIFT
 from sim.engine.store import FleetStore
 from sim.engine.trace import DeviceChange, DeviceView, Ledger, TraceEntry
-from sim.events.catalogue import CATALOGUE, SYNTHESISED, Timer
-from sim.events.event import Quota
+from sim.events.catalogue import CATALOGUE, SYNTHESISED
 
 #: A timer that fired: when, for which device, the synthesised type id and its outcome.
 Fired = tuple[float, Hashable, int, str]
@@ -27,23 +26,6 @@ class Timers:
         #: fires, before it does: a partition of a split replay reads it to tell whether an
         #: organisation's status mattered (``partition_watch``).
         self.log: list[tuple[float, int, int, int]] | None = None
-
-    def set_from(
-        self, key: Hashable, time: float, quota: Quota | None, timers: tuple[Timer, ...]
-    ) -> None:
-        """Set or cancel the timers an event's variant names (``catalogue.TIMERS``): due
-        ``after`` seconds after the event's ``time``, or at the expiry date of the ``quota``
-        it assigns (a quota without one cancels the timer)."""
-        clock = self.clock
-        for fires, cancel, after, at_quota_expiry in timers:
-            if cancel:
-                clock.cancel(key, fires)
-            elif not at_quota_expiry:
-                clock.schedule(key, fires, time + after)
-            elif quota is None or quota.expires is None:
-                clock.cancel(key, fires)
-            else:
-                clock.schedule(key, fires, max(quota.expires, time))
 
     def schedule_expiry(self, key: Hashable, quota: str, moment: float) -> None:
         """Expire the device's data or SMS quota at ``moment`` (a quota set up with an expiry):
@@ -64,12 +46,15 @@ class Timers:
         ``fired`` (if given) gets (time, device, type id, outcome) of each, without the cost
         of a trace entry (for generators)."""
         entries: list[TraceEntry] = []
+        due_now = self.clock.advance(until)
+        if not due_now:
+            return entries
         record = record or self.ledger.tracing
         store = self.store
         devices, member_context = store.devices, store.member_context
         memo, compute = store.stepper.memo, store.stepper.compute
         synthesised, log = self.ledger.synthesised, self.log
-        for due, key, type_id in self.clock.advance(until):
+        for due, key, type_id in due_now:
             code = devices[key]
             member = code >> MEMBER_SHIFT
             if log is not None:

@@ -42,8 +42,9 @@ class Source(NamedTuple):
         return f"{self.label}:{position}" if self.lines else f"{self.label}[{position}]"
 
 
-#: Bytes of uncompressed data read from a gzip stream at a time.
-_GZIP_BUFFER = 1 << 20
+#: Bytes read at a time, from a file or (uncompressed) from a gzip stream: lines are then
+#: split in C over large blocks (the default 8 kB buffer made line iteration 2.5x slower).
+_BUFFER = 1 << 20
 _GZIP = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -55,7 +56,7 @@ def _open(path: str, label: str) -> IO[bytes]:
     raw = _raw(path, label)
     if _peek(raw, 2, label) == _GZIP:
         # Buffered: lines are then split in C, not one ``GzipFile.readline`` call each.
-        raw = cast(IO[bytes], io.BufferedReader(gzip.GzipFile(fileobj=raw), _GZIP_BUFFER))
+        raw = cast(IO[bytes], io.BufferedReader(gzip.GzipFile(fileobj=raw), _BUFFER))
     stream = raw
     head = _peek(stream, 3, label)
     if head[:2] in _UTF16_BOMS or (len(head) > 1 and head[1] == 0):
@@ -72,7 +73,7 @@ def _raw(path: str, label: str) -> IO[bytes]:
     """The file, or standard input (left open when the replay is done with it)."""
     try:
         if path != "-":
-            return open(path, "rb")
+            return open(path, "rb", buffering=_BUFFER)
         if sys.stdin is None or sys.stdin.closed:
             raise InputError(f"{label}: standard input is closed")
         try:

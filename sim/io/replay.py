@@ -21,7 +21,7 @@ from sim.engine.fleet import Fleet
 from sim.engine.initial import InitialState
 from sim.engine.store import EVIDENCE
 from sim.errors import StrictReplayError
-from sim.events.event import ORDER, Event
+from sim.events.event import Event, in_order
 from sim.io.decoding import parse_items, parse_lines, paused_gc
 from sim.io.initial_file import initial_state, load_initial
 from sim.io.readers import JsonLines, Source, read_events
@@ -93,7 +93,7 @@ def replay_events(fleet: Fleet, replay: Replay, *, progress: bool = False) -> Fl
     for message in replay.invalid:
         fleet.reject_invalid(message)
     with paused_gc():
-        events: Iterable[Event] = sorted(replay.events, key=ORDER)
+        events: Iterable[Event] = in_order(replay.events)
         if progress:
             events = tqdm(
                 events, desc="applying", unit=" events", delay=1.0, file=sys.stderr, disable=None

@@ -30,7 +30,7 @@ from sim.engine.saved_state import (
     check,
 )
 from sim.errors import InputError, shown
-from sim.events.event import ORDER, Event
+from sim.events.event import Event, in_order
 
 _HEADER = b"devicesim saved state, format "
 _ENCODER = msgspec.msgpack.Encoder()
@@ -99,7 +99,7 @@ def saved_after(fleet: Fleet, events: Iterable[Event], previous: SavedState | No
     from ``previous`` (or started empty): the recent ids are the previous state's and those
     of the events within the window, in the order they were applied."""
     since = (fleet.clock.now or 0.0) - RECENT_WINDOW
-    applied = sorted((event for event in events if event.time >= since), key=ORDER)
+    applied = in_order(event for event in events if event.time >= since)
     recent = [RecentEvent(e.id, e.time, e.type_id, e.endpoint, e.sim) for e in applied]
     return capture(fleet, [*(previous.recent if previous else ()), *recent])
 

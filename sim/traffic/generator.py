@@ -168,7 +168,10 @@ class Generation:
 
     def top_up(self, device: Device, ms: int) -> None:
         """The operator assigns a fresh data quota (after one ran out or expired)."""
-        size, expires = self.profile.quota_volume, ms + round(self.profile.quota_expires * 1000)
+        size = self.profile.quota_volume
+        # The payload's expiry date has whole seconds: the model must expire the quota then,
+        # not at the millisecond the generator would have picked (a replay reads the date).
+        expires = (ms + round(self.profile.quota_expires * 1000)) // 1000 * 1000
         until = stamp(expires)[:19] + "Z"
         quota = Quota(BLOCK, expires / 1000)
         step = self.fleet.attempt(device.who.endpoint, _QUOTA_ASSIGNED, ms / 1000, quota)
