@@ -41,19 +41,16 @@ class Clock:
     ) -> None:
         """Set or cancel the timers an event's variant names (``catalogue.TIMERS``): due
         ``after`` seconds after the event's ``time``, or at the expiry date of the quota it
-        assigns (``expires``; a quota without one cancels the timer). Schedules inline: this
-        runs for most events."""
-        pending = self._pending
+        assigns (``expires``; a quota without one cancels the timer)."""
         for fires, cancel, after, at_quota_expiry in timers:
-            if cancel or (at_quota_expiry and expires is None):
-                pending.pop((device, fires), None)
-                continue
-            due = max(expires, time) if at_quota_expiry and expires is not None else time + after
-            pending[(device, fires)] = due
-            self._sequence += 1
-            heapq.heappush(self._heap, (due, self._sequence, device, fires))
-            if due < self.next_due:
-                self.next_due = due
+            if not at_quota_expiry:
+                due = None if cancel else time + after
+            else:
+                due = None if cancel or expires is None else max(expires, time)
+            if due is None:
+                self._pending.pop((device, fires), None)
+            else:
+                self.schedule(device, fires, due)
 
     def cancel(self, device: Hashable, type_id: int) -> None:
         """Forget the pending timer of this kind for this device, if any."""
