@@ -5,9 +5,9 @@ Generates, once, a fleet archive of 10 million events (``devicesim generate``'s 
 over a week, cut into daily-sized gzip JSON Lines files) into a cache folder, then replays it
 with ``devicesim replay --json``: in one process (``--workers 1``), and on a local Dask cluster
 of 2 workers (``--dask --workers 2``), the two runs interleaved ``--repeat`` times. Prints the
-events/s of each, the speed-up (target: 1.5x or more on 2 cores), the peak resident memory of
-the one process and of each cluster process (bounded: no worker holds the whole archive), and
-checks that both print the same bytes. The last line is machine-readable.
+events/s of each, the speed-up of each pair and of all runs together (target: 1.5x or more
+on 2 cores), the peak resident memory of the one process and of each cluster process
+(bounded: no worker holds the whole archive), and checks that both print the same bytes. The last line is machine-readable.
 """
 
 from __future__ import annotations
@@ -104,12 +104,16 @@ def main() -> None:
     one_peak = memory["one process"][0]
     worker_peak = max(memory["dask, 2 workers"][1][:2] or [0])
     print(f"same output: {same}")
-    print(f"speed-up: {', '.join(f'{s:.2f}x' for s in speedups)} (target >= 1.5x)")
+    # The machine's speed drifts between runs: all runs together are the steadier figure.
+    overall = sum(seconds["one process"]) / sum(seconds["dask, 2 workers"])
+    print(f"speed-up: {', '.join(f'{s:.2f}x' for s in speedups)}; all runs together "
+          f"{overall:.2f}x (target >= 1.5x)")  # fmt: skip
     print(
         f"peak per worker: {worker_peak / 2**20:,.0f} MiB, {worker_peak / one_peak:.2f}x the one process"
     )
     print(json.dumps({
-        "events": args.events, "speedup": [round(s, 2) for s in speedups], "same_output": same,
+        "events": args.events, "speedup": [round(s, 2) for s in speedups],
+        "speedup_overall": round(overall, 2), "same_output": same,
         "one_process_s": [round(s, 1) for s in seconds["one process"]],
         "dask_s": [round(s, 1) for s in seconds["dask, 2 workers"]],
         "peak_one_process_mib": round(one_peak / 2**20),

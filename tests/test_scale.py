@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from sim.engine.fleet import Fleet
 from sim.engine.saved_state import SavedState, capture
 from sim.engine.store import EVIDENCE
+from sim.errors import StrictReplayError
 from sim.io.replay import read_all, replay_events
 from sim.io.state_file import load_state, saved_after
 from sim.traffic.generator import Generation
@@ -353,6 +354,25 @@ def test_a_large_file_is_read_in_chunks_by_every_worker_with_its_lines_numbered(
     fleet = replay_events(Fleet(None, assume=EVIDENCE, silent_changes=True), alone)
     expected = saved_after(fleet, alone.events, None)
     assert dataclasses.replace(merged, outcomes={**merged.outcomes, "invalid": 1}) == expected
+
+
+def test_strict_stops_at_the_first_unreadable_event_as_one_process_does(
+    tmp_path: Path, threads: Any
+) -> None:
+    from sim.scale.dask_replay import replay_on
+
+    _, lines = history(4, 12, seed=5)
+    good = write_jsonl(tmp_path / "good.jsonl", [orjson.loads(line) for line in lines])
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(lines[0] + "{broken\n")
+    with pytest.raises(StrictReplayError) as alone:
+        read_all([good, str(bad)], strict=True)
+
+    with pytest.raises(StrictReplayError) as on_cluster:
+        replay_on(threads, [good, str(bad)], empty(), strict=True)
+
+    assert str(on_cluster.value) == str(alone.value)
+    assert f"{bad}:2" in str(alone.value)
 
 
 def test_a_device_moving_into_an_organisation_unblocked_elsewhere_is_replayed_again(

@@ -6,13 +6,15 @@ client can route every device (``sim.engine.routing``). Each piece then splits i
 partition on its worker, and each partition gathers its share of every piece (the one
 exchange of events between workers) on the worker that replays it, where it stays for as
 many rounds as the organisations' unblocks need (``sim.engine.partition_rounds``). Only the
-partitions' states come back, and are merged into the state one process would have. Events
-travel between processes as MessagePack (msgspec encodes and decodes a list of ``Event``
-tuples in one call), much cheaper than pickling them one by one.
+partitions' states come back, and are merged into the state one process would have. A
+partition's share of a piece stays as it is when the piece was read on the partition's own
+worker, and travels as MessagePack otherwise (``_bucket``).
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
 import math
 import operator
 import os
@@ -49,11 +51,36 @@ def dask_client(scheduler: str | None, workers: int | None) -> Client:
         ) from exc
     if scheduler:
         return Client(scheduler)
-    cluster = LocalCluster(
-        n_workers=workers or _cores(), threads_per_worker=1, processes=True,
-        host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=50,
-    )  # fmt: skip
-    return Client(cluster)
+    import dask.config
+
+    # These workers live as long as the replay, so they are set up for it, not for a long
+    # life: they keep freed memory rather than hand it back to the system at once (Dask's
+    # MALLOC_TRIM_THRESHOLD_ makes reading a fifth slower), do not sample their own stacks for
+    # a dashboard nobody watches, and more (``_for_one_replay``).
+    environ = dask.config.get("distributed.nanny.pre-spawn-environ")
+    short_lived = {
+        "distributed.nanny.pre-spawn-environ": {
+            name: value for name, value in environ.items() if name != "MALLOC_TRIM_THRESHOLD_"
+        },
+        "distributed.worker.profile.enabled": False,
+    }
+    with dask.config.set(short_lived):
+        cluster = LocalCluster(
+            n_workers=workers or _cores(), threads_per_worker=1, processes=True,
+            host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=50,
+        )  # fmt: skip
+    client = Client(cluster)
+    client.run(_for_one_replay)
+    return client
+
+
+def _for_one_replay() -> None:
+    """Set up a worker of the local cluster: without the cyclic garbage collector, whose
+    passes over the millions of events it holds free nothing (see ``paused_gc``), and ending
+    without freeing them one by one when the cluster closes (that took 3 to 4 s): the
+    system takes its memory back at once."""
+    gc.disable()
+    atexit.register(os._exit, 0)
 
 
 @contextmanager
@@ -84,7 +111,7 @@ def replay_on(
     count = partitions or max(1, sum(client.nthreads().values()))
     parts = [piece for path in paths for piece in pieces(path)]
     read: list[Future[Any]] = [client.submit(read_piece, p, strict, pure=False) for p in parts]
-    summaries: list[_Summary] = client.gather([client.submit(_summary, r) for r in read])
+    holders, summaries = _summarised(client, read)
     invalid = messages(parts, [(s.invalid, s.positioned, s.lines) for s in summaries], strict)
     links = DeviceLinks()
     for summary in summaries:
@@ -94,18 +121,24 @@ def replay_on(
         links.join(("sim", sim_id), key_node(home))
     router = Router(links.pairs(), count)
     routed = client.scatter(router, broadcast=True)
-    buckets = [client.submit(_bucket, replay, routed) for replay in read]
+    # Each partition is replayed on one worker, round after round.
+    workers = sorted(client.nthreads())
+    placed = [workers[p % len(workers)] for p in range(count)]
+    buckets = [
+        client.submit(_bucket, replay, routed, placed, workers=at)
+        for replay, at in zip(read, holders, strict=True)
+    ]
     del read
     # One future per (file, partition): a partition fetches its share of each file only.
-    shares = [[client.submit(operator.getitem, b, p) for p in range(count + 1)] for b in buckets]
+    shares = [
+        [client.submit(operator.getitem, b, p, workers=at) for p in range(count + 1)]
+        for b, at in zip(buckets, holders, strict=True)
+    ]
     del buckets
-    # Each partition's events are decoded on the worker that replays it, round after round.
-    workers = sorted(client.nthreads())
-    placed = [[workers[p % len(workers)]] for p in range(count)]
-    shared = [client.submit(_events, *(share[count] for share in shares), workers=where)
+    shared = [client.submit(_events, *(share[count] for share in shares), workers=[where])
               for where in placed]  # fmt: skip
     own = [
-        client.submit(_events, *(share[p] for share in shares), workers=placed[p])
+        client.submit(_events, *(share[p] for share in shares), workers=[placed[p]])
         for p in range(count)
     ]
     del shares
@@ -118,7 +151,7 @@ def replay_on(
     def run_round(injected: list[Injected]) -> list[Report]:
         def one(p: int) -> Future[Any]:
             task = (own[p], shared[p], starts[p], p, injected, until, lenient, False, remember)
-            return client.submit(_run, *task, workers=placed[p], pure=False)
+            return client.submit(_run, *task, workers=[placed[p]], pure=False)
 
         results[:] = [one(p) for p in range(count)]
         reports: list[Report] = client.gather([client.submit(_report, r) for r in results])
@@ -138,6 +171,26 @@ def replay_on(
     return merge([*states, _DECODE_STATE(alone[0])]), invalid
 
 
+def _summarised(client: Client, read: list[Future[Any]]) -> tuple[list[list[str]], list[_Summary]]:
+    """The worker each piece was read on, and its summary, made there as soon as it is read
+    (the first error raised). What was read stays there: every task on it is pinned to it,
+    since Dask would otherwise move some, pickling the events one by one."""
+    from distributed import as_completed
+
+    position = {future.key: at for at, future in enumerate(read)}
+    home: list[list[str]] = [[] for _ in read]
+    summaries: list[Future[Any] | None] = [None for _ in read]
+    for batch in as_completed(read).batches():
+        held = client.who_has(batch)
+        for done in batch:
+            if done.status == "error":
+                done.result()
+            at = position[done.key]
+            home[at] = [held[done.key][0]]
+            summaries[at] = client.submit(_summary, done, workers=home[at])
+    return home, client.gather(summaries)
+
+
 class _Summary(NamedTuple):
     """What the client needs of a piece read on a worker."""
 
@@ -155,6 +208,8 @@ _ENCODE = msgspec.msgpack.Encoder().encode
 _DECODE = msgspec.msgpack.Decoder(list[Event]).decode
 _DECODE_STATE = msgspec.msgpack.Decoder(SavedState).decode
 _TIME = operator.attrgetter("time")
+#: A partition's share of a piece: its events, encoded when they go to another worker.
+Share = list[Event] | bytes
 
 
 def _summary(read: Read) -> _Summary:
@@ -167,8 +222,11 @@ def _summary(read: Read) -> _Summary:
     return _Summary(links.pairs(), last, changes, read.invalid, read.positioned, read.lines)
 
 
-def _bucket(read: Read, router: Router) -> list[bytes]:
-    """The piece's events by partition, encoded; the last holds every partition's."""
+def _bucket(read: Read, router: Router, placed: list[str]) -> list[Share]:
+    """The piece's events by partition (the last holds every partition's): as they are for a
+    partition replayed on this worker, encoded for one replayed on another (``placed``: each
+    partition's worker). Pickling ``Event`` tuples one by one would cost thirty times as much
+    as MessagePack, which encodes and decodes a list of them in one call."""
     buckets: list[list[Event]] = [[] for _ in range(router.partitions + 1)]
     # Each endpoint's partition found once: most events name one, and there are many events
     # per endpoint.
@@ -184,12 +242,22 @@ def _bucket(read: Read, router: Router) -> list[bytes]:
             else:
                 index = router.of_event(event)
                 buckets[-1 if index is None else index].append(event)
-        return [_ENCODE(bucket) for bucket in buckets]
+    from distributed import get_worker  # a task: it runs where Dask is installed
+
+    here = get_worker().address
+    # Every partition gets the last bucket: always encoded.
+    return [
+        bucket if index < len(placed) and placed[index] == here else _ENCODE(bucket)
+        for index, bucket in enumerate(buckets)
+    ]
 
 
-def _events(*encoded: bytes) -> list[Event]:
+def _events(*shares: Share) -> list[Event]:
+    events: list[Event] = []
     with paused_gc():
-        return [event for part in encoded for event in _DECODE(part)]
+        for share in shares:
+            events += _DECODE(share) if isinstance(share, bytes) else share
+    return events
 
 
 def _run(
