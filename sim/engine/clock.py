@@ -13,6 +13,7 @@ import math
 from collections.abc import Hashable
 
 from sim.events.catalogue import Timer
+from sim.events.event import Quota
 
 Key = tuple[Hashable, int]
 
@@ -37,18 +38,19 @@ class Clock:
         self.next_due = self._heap[0][0]
 
     def set_timers(
-        self, device: Hashable, time: float, expires: float | None, timers: tuple[Timer, ...]
+        self, device: Hashable, time: float, quota: Quota | None, timers: tuple[Timer, ...]
     ) -> None:
         """Set or cancel the timers an event's variant names (``catalogue.TIMERS``): due
-        ``after`` seconds after the event's ``time``, or at the expiry date of the quota it
-        assigns (``expires``; a quota without one cancels the timer)."""
+        ``after`` seconds after the event's ``time``, or at the expiry date of the ``quota``
+        it assigns (a quota without one cancels the timer)."""
+        expires = None if quota is None else quota.expires
         for fires, cancel, after, at_quota_expiry in timers:
             if not at_quota_expiry:
                 due = None if cancel else time + after
             else:
                 due = None if cancel or expires is None else max(expires, time)
             if due is None:
-                self._pending.pop((device, fires), None)
+                self.cancel(device, fires)
             else:
                 self.schedule(device, fires, due)
 

@@ -124,7 +124,7 @@ class Fleet(FleetQueries):
         self._devices[key] = step.state_id | (member << MEMBER_SHIFT)
         self._outcomes[step.outcome] += 1
         if kind_id in TIMERS:
-            self._set_timers(key, time, None if quota is None else quota.expires, TIMERS[kind_id])
+            self._set_timers(key, time, quota, TIMERS[kind_id])
         return step
 
     def remember(self, event_id: int, type_id: int, endpoint: int | None, sim: int | None,
@@ -216,8 +216,7 @@ class Fleet(FleetQueries):
         devices[key] = step.state_id | (member << MEMBER_SHIFT)
         self._outcomes[step.outcome] += 1
         if kind_id in TIMERS:
-            quota = event.quota
-            self._set_timers(key, time, None if quota is None else quota.expires, TIMERS[kind_id])
+            self._set_timers(key, time, event.quota, TIMERS[kind_id])
         return self._device_entry(event, key, step, before) if record else None
 
     def _repeated(self, event: Event, same: bool, record: bool) -> TraceEntry | None:
