@@ -43,16 +43,14 @@ class Clock:
         """Set or cancel the timers an event's variant names (``catalogue.TIMERS``): due
         ``after`` seconds after the event's ``time``, or at the expiry date of the ``quota``
         it assigns (a quota without one cancels the timer)."""
-        expires = None if quota is None else quota.expires
+        pending = self._pending
         for fires, cancel, after, at_quota_expiry in timers:
-            if not at_quota_expiry:
-                due = None if cancel else time + after
+            if at_quota_expiry and not cancel and quota is not None and quota.expires is not None:
+                self.schedule(device, fires, max(quota.expires, time))
+            elif cancel or at_quota_expiry:
+                pending.pop((device, fires), None)
             else:
-                due = None if cancel or expires is None else max(expires, time)
-            if due is None:
-                self.cancel(device, fires)
-            else:
-                self.schedule(device, fires, due)
+                self.schedule(device, fires, time + after)
 
     def cancel(self, device: Hashable, type_id: int) -> None:
         """Forget the pending timer of this kind for this device, if any."""

@@ -120,7 +120,9 @@ class Fleet(FleetQueries):
         step = self._memo.get(step_key | kind_id) or self._compute(step_key | kind_id)
         if step.outcome in (INCONSISTENT, INVALID) or step.warnings:
             return None
-        self.clock.time = max(self.clock.time, time)
+        clock = self.clock
+        if time > clock.time:
+            clock.time = time
         self._devices[key] = step.state_id | (member << MEMBER_SHIFT)
         self._outcomes[step.outcome] += 1
         if kind_id in TIMERS:

@@ -26,6 +26,10 @@ class Timers:
         #: fires, before it does: a partition of a split replay reads it to tell whether an
         #: organisation's status mattered (``partition_watch``).
         self.log: list[tuple[float, int, int, int]] | None = None
+        # What firing reads, bound once (the store mutates its containers in place).
+        self._devices, self._member_context = store.devices, store.member_context
+        self._memo, self._compute = store.stepper.memo, store.stepper.compute
+        self._synthesised = ledger.synthesised
 
     def schedule_expiry(self, key: Hashable, quota: str, moment: float) -> None:
         """Expire the device's data or SMS quota at ``moment`` (a quota set up with an expiry):
@@ -45,26 +49,22 @@ class Timers:
         """Move the clock to ``until``, applying every timer that comes due on the way;
         ``fired`` (if given) gets (time, device, type id, outcome) of each, without the cost
         of a trace entry (for generators)."""
-        entries: list[TraceEntry] = []
         due_now = self.clock.advance(until)
         if not due_now:
-            return entries
+            return []
         record = record or self.ledger.tracing
-        store = self.store
-        devices, member_context = store.devices, store.member_context
-        memo, compute = store.stepper.memo, store.stepper.compute
-        synthesised, log = self.ledger.synthesised, self.log
+        devices, member_context, memo = self._devices, self._member_context, self._memo
+        synthesised, log, entries = self._synthesised, self.log, []
         for due, key, type_id in due_now:
             code = devices[key]
             member = code >> MEMBER_SHIFT
+            context = member_context[member]
             if log is not None:
-                log.append((due, code, member_context[member], type_id))
+                log.append((due, code, context, type_id))
             step_key = (
-                (code & STATE_MASK) << STATE_SHIFT
-                | member_context[member] << CONTEXT_SHIFT
-                | SYNTHESISED[type_id]
+                (code & STATE_MASK) << STATE_SHIFT | context << CONTEXT_SHIFT | SYNTHESISED[type_id]
             )
-            step = memo.get(step_key) or compute(step_key)
+            step = memo.get(step_key) or self._compute(step_key)
             devices[key] = step.state_id | (member << MEMBER_SHIFT)
             synthesised[type_id] += 1
             if fired is not None:
@@ -73,7 +73,7 @@ class Timers:
                 continue
             entry = TraceEntry(
                 None, due, type_id, CATALOGUE[type_id].name, key,
-                store.members[member][0], step.outcome,
+                self.store.members[member][0], step.outcome,
                 tuple(DeviceChange(key, c) for c in step.changes), step.warnings, step.notes,
                 synthesised=True, moves=step.moves, checks=step.checks,
                 views=tuple(DeviceView(key, *v) for v in step.views),

@@ -24,7 +24,7 @@ from msgspec import UNSET, Raw, UnsetType
 
 from sim.errors import EventFormatError
 from sim.events.catalogue import CATALOGUE, FAILED_REGISTRATION, KIND_IDS, PLAIN_KINDS
-from sim.events.event import SEVERITIES, Event, Quota, pack_marks
+from sim.events.event import SEVERITIES, Event, Quota
 from sim.events.fields import MAX_ID, MAX_TIME, MIN_TIME
 from sim.events.payload import REGISTRATION_FAILURE, quota_variant, session_variant
 
@@ -45,8 +45,9 @@ class _Type(msgspec.Struct, gc=False):
 
 
 class _Severity(msgspec.Struct, gc=False):
+    """A severity by its id: its description is read (the careful way) only for an unknown id."""
+
     id: int = -1
-    description: str | None = None
 
 
 class _Detail(msgspec.Struct, gc=False):
@@ -91,6 +92,9 @@ class _Line(msgspec.Struct, gc=False):
 
 
 _decode = msgspec.json.Decoder(_Line).decode
+#: A detail with none of the fields a variant reader looks at (a registration's country and
+#: operator): the registration accepted, told without decoding anything more.
+_BARE = _Detail()
 #: Kind ids of accepted data sessions by type id (the most frequent variant, found first).
 _ACCEPTED = {
     t.id: KIND_IDS[(t.id, "accepted")] for t in CATALOGUE.values() if t.payload == "session"
@@ -104,7 +108,7 @@ _ATTACH = {t.id: KIND_IDS[(t.id, "")] for t in CATALOGUE.values() if t.payload =
 def _variant(line: _Line, type_id: int) -> tuple[int, str, Quota | None] | None:
     """(kind id, variant, quota) of a registration, a data session or a quota event whose
     detail is an object (or absent); None for anything else. (``decode_line`` tells the most
-    frequent itself: an accepted data session, a registration with neither detail nor reason.)"""
+    frequent itself: an accepted data session, a registration with no failure reason.)"""
     detail = line.detail
     etype = CATALOGUE.get(type_id)
     if etype is None or isinstance(detail, str):
@@ -148,7 +152,11 @@ def decode_line(data: bytes) -> Event | None:
         detail = line.detail
         if type(detail) is _Detail and detail.pdp_context is not UNSET and type_id in _ACCEPTED:
             kind_id, variant = _ACCEPTED[type_id], "accepted"
-        elif detail is None and line.update_location_failure_reason is UNSET and type_id in _ATTACH:
+        elif (
+            (detail is None or detail == _BARE)
+            and line.update_location_failure_reason is UNSET
+            and type_id in _ATTACH
+        ):
             kind_id = _ATTACH[type_id]
         else:
             found = _variant(line, type_id)
@@ -165,7 +173,7 @@ def decode_line(data: bytes) -> Event | None:
     elif 0 <= severity.id < _SEVERITY_COUNT:
         marks = (severity.id + 1) << 1 | flag
     else:
-        marks = pack_marks(severity.id, flag, severity.description)
+        return None
     return _new_event(
         Event,
         (

@@ -41,7 +41,7 @@ Script = Generator[Intent, bool, None]
 
 def spread(rng: random.Random, mean: float) -> float:
     """A value around ``mean`` (from half to one and a half times it)."""
-    return mean * rng.uniform(0.5, 1.5)
+    return mean * (0.5 + rng.random())
 
 
 def _session(rng: random.Random, habit: Behaviour, wait: float) -> Intent:

@@ -24,6 +24,11 @@ _CHAINS: dict[str, tuple[Kind, ...]] = {
     ROAM: ((16, ""), (15, ""), (1, ""), (2, "")),
     PURGE: ((16, ""), (15, "")),
 }
+#: Each chain as (kind id, whether it is a registration, with the network's detail).
+_STEPS = {
+    what: tuple((KIND_IDS[kind], kind[0] in (1, 2)) for kind in chain)
+    for what, chain in _CHAINS.items()
+}
 _ACCEPTED = KIND_IDS[(3, "accepted")]
 _UPDATE = KIND_IDS[(4, "")]
 _THRESHOLD_REACHED = KIND_IDS[(18, "")]
@@ -51,7 +56,7 @@ class Device:
         self.context_id = 0
         self.carried = 0.0
         self.session_end = 0
-        self.chain: tuple[Kind, ...] = ()
+        self.chain: tuple[tuple[int, bool], ...] = ()
         self.link = 0
 
     def provision(self, ms: int) -> None:
@@ -76,17 +81,17 @@ class Device:
             self.network = (
                 self.network + 1 + self.generation.rng.randrange(len(NETWORKS) - 1)
             ) % len(NETWORKS)
-        self.chain, self.link = _CHAINS[what], 0
+        self.chain, self.link = _STEPS[what], 0
         self.step_chain(ms)
 
     def step_chain(self, ms: int) -> None:
-        """One event of a registration, a roam or a purge; the next a moment later."""
-        kind = self.chain[self.link]
-        detail = REGISTRATION[self.network] if kind[0] in (1, 2) else ""
-        self.generation.send(self, KIND_IDS[kind], ms, detail)
+        """One event of a registration, a roam or a purge; the next 0.3 to 3 s later."""
+        generation = self.generation
+        kind_id, registers = self.chain[self.link]
+        generation.send(self, kind_id, ms, REGISTRATION[self.network] if registers else "")
         self.link += 1
         if self.link < len(self.chain):
-            self.generation.at(ms + self.generation.rng.randint(300, 3000), Device.step_chain, self)
+            generation.at(ms + 300 + int(generation.rng.random() * 2700), Device.step_chain, self)
         elif self.intent.what != PURGE:
             self.resume(ms, True)
 
@@ -96,7 +101,7 @@ class Device:
         state = generation.fleet.state(endpoint)
         if state.network not in PS_REGISTERED:
             return False
-        context_id = generation.rng.randrange(10**9)
+        context_id = int(generation.rng.random() * 1e9)
         if not generation.send(self, _ACCEPTED, ms, session_detail(self.network, context_id)):
             reason = refusal_reason(state, generation.fleet.context(endpoint))
             if reason != UNKNOWN_REFUSAL:

@@ -13,11 +13,10 @@ order (ids increase with it), in chunks, in memory bounded by the fleet, not the
 from __future__ import annotations
 
 import heapq
-import itertools
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import orjson
 
@@ -40,6 +39,9 @@ START_MS = 1_746_057_600_000
 FIRST_ID = 10**11
 #: Lines handed to the writer at a time.
 CHUNK = 4096
+#: Bits of a waiting step's key that say in which order it was asked for (ties at one ms).
+_ORDER_BITS = 40
+_ORDER_MASK = (1 << _ORDER_BITS) - 1
 _REFUSED = (INCONSISTENT, INVALID)
 _QUOTA_ASSIGNED = KIND_IDS[(56, "block")]
 DELETE = KIND_IDS[(5, "")]
@@ -90,49 +92,67 @@ class Generation:
         self.fleet = Fleet(initial, lenient=False, silent_changes=False)
         self.templates = Templates()
         self.lines: list[str] = []
-        #: Events sent, by type id.
-        self.counts: Counter[int] = Counter()
+        #: Events sent by devices, by kind id (``counts`` adds them up by type).
+        self._sent = [0] * len(KINDS)
+        #: The other events sent (by the clock, operators and organisations), by type id.
+        self._others: Counter[int] = Counter()
         self._cuts: dict[int, bool] = {}
         self._clock = self.fleet.clock
         self._next_id = FIRST_ID
-        self._heap: list[tuple[int, int, Step, Any]] = []
-        self._order = itertools.count()
+        # What waits, by when: the heap holds plain ints, (ms << _ORDER_BITS) + the order in
+        # which it was asked for, so that keeping it in order compares ints, not tuples.
+        self._heap: list[int] = []
+        self._waiting: dict[int, tuple[Step, Any]] = {}
+        self._order = 0
 
     def at(self, ms: int, step: Step, subject: Any) -> None:
         """Run ``step(subject, ms)`` when the virtual time reaches ``ms``."""
-        heapq.heappush(self._heap, (ms, next(self._order), step, subject))
+        self._order = order = self._order + 1
+        self._waiting[order] = (step, subject)
+        heapq.heappush(self._heap, (ms << _ORDER_BITS) + order)
+
+    @property
+    def counts(self) -> Counter[int]:
+        """Events sent, by type id."""
+        counts = Counter(self._others)
+        for kind_id, sent in enumerate(self._sent):
+            if sent:
+                counts[KINDS[kind_id][0]] += sent
+        return counts
 
     def chunks(self) -> Iterator[list[str]]:
-        """The history's lines, in time order, a chunk at a time."""
-        heap, clock = self._heap, self._clock
-        while heap and heap[0][0] < self.end:
-            ms, _, step, subject = heapq.heappop(heap)
-            self.now = ms
+        """The history's lines, in time order, a chunk at a time (``now`` says how far)."""
+        heap, clock, lines, end, pop = self._heap, self._clock, self.lines, self.end, heapq.heappop
+        waiting, last = self._waiting, self.end << _ORDER_BITS
+        while heap and heap[0] < last:
+            key = pop(heap)
+            ms = key >> _ORDER_BITS
+            step, subject = waiting.pop(key & _ORDER_MASK)
             if ms / 1000 >= clock.next_due:
                 self.advance(ms)
             step(subject, ms)
-            if len(self.lines) >= CHUNK:
-                yield self._flush()
-        self.now = self.end
-        self.advance(self.end - 1)
-        yield self._flush()
-
-    def _flush(self) -> list[str]:
-        lines, self.lines = self.lines, []
-        return lines
+            if len(lines) >= CHUNK:
+                self.now = ms
+                yield lines[:]
+                lines.clear()
+        self.now = end
+        self.advance(end - 1)
+        yield lines[:]
+        lines.clear()
 
     def advance(self, ms: int) -> None:
         """Send what the platform's clock fires by ``ms`` (already applied by the model)."""
         fired: list[Fired] = []
         self.fleet.timers.advance(max(ms / 1000, self._clock.time), False, fired)
+        devices = self.setup.devices
         for due, endpoint, type_id, outcome in fired:
             if outcome in _REFUSED:
                 continue
-            device = self.setup.devices[int(str(endpoint))]
+            device = devices[cast(int, endpoint)]
             at = round(due * 1000)
             kind_id = SYNTHESISED[type_id]
             self.lines.append(self.templates.line(kind_id, self._take_id(), at, device.who))
-            self.counts[type_id] += 1
+            self._others[type_id] += 1
             if type_id != OFFLINE:
                 self.at(at + self.spread(self.profile.top_up_after), self.top_up, device)
 
@@ -149,21 +169,25 @@ class Generation:
         """Send an event about a device if the model allows it (``detail``: the event's own,
         for the kinds in ``payloads.OWN_DETAIL``), with the platform's follow-ups if a rule
         ended the device's session."""
-        step = self.fleet.attempt(device.who.endpoint, kind_id, ms / 1000)
+        who = device.who
+        step = self.fleet.attempt(who.endpoint, kind_id, ms / 1000)
         if step is None:
             return False
-        self.lines.append(self.templates.line(kind_id, self._take_id(), ms, device.who, detail))
-        type_id = KINDS[kind_id][0]
-        self.counts[type_id] += 1
-        if step.changes and self._ends_session(step):
-            self.follow_up(device, type_id, ms)
+        event_id = self._next_id
+        self._next_id = event_id + 1
+        self.lines.append(self.templates.line(kind_id, event_id, ms, who, detail))
+        self._sent[kind_id] += 1
+        ends = self._cuts.get(id(step))
+        if ends is None:
+            ends = self._ends_session(step)
+        if ends:
+            self.follow_up(device, KINDS[kind_id][0], ms)
         return True
 
     def _ends_session(self, step: StepResult) -> bool:
-        found = self._cuts.get(id(step))
-        if found is None:
-            # Memoised steps live as long as the fleet: their ids are stable keys.
-            found = self._cuts[id(step)] = any(c.trigger == "cut_off" for c in step.changes)
+        """Whether a rule ended the session in ``step``, remembered for ``send``'s lookup
+        (memoised steps live as long as the fleet: their ids are stable keys)."""
+        found = self._cuts[id(step)] = any(c.trigger == "cut_off" for c in step.changes)
         return found
 
     def top_up(self, device: Device, ms: int) -> None:
@@ -183,9 +207,9 @@ class Generation:
         event = built((56, "block"), self._take_id(), ms, device.who, device.who.organisation,
                       quota=fields, description=text)  # fmt: skip
         self.lines.append(orjson.dumps(event).decode() + "\n")
-        self.counts[56] += 1
+        self._others[56] += 1
         device.left = size
-        if step.changes and self._ends_session(step):
+        if self._ends_session(step):
             self.follow_up(device, 56, ms)
 
     def organisation_event(self, kind: Kind, ms: int, organisation: int, **fields: Any) -> None:
@@ -196,10 +220,10 @@ class Generation:
         if entry.outcome in _REFUSED:
             raise AssertionError(f"the generator sent an impossible event: {entry}")
         self.lines.append(orjson.dumps(event).decode() + "\n")
-        self.counts[kind[0]] += 1
+        self._others[kind[0]] += 1
         ended = (item.endpoint for item in entry.changes if item.change.trigger == "cut_off")
         for endpoint in dict.fromkeys(ended):
-            self.follow_up(self.setup.devices[int(str(endpoint))], kind[0], ms)
+            self.follow_up(self.setup.devices[cast(int, endpoint)], kind[0], ms)
 
     def follow_up(self, device: Device, type_id: int, ms: int) -> None:
         """What the platform sends after a rule ended the device's session, a second apart."""

@@ -37,13 +37,18 @@ _MILLIS = [f".{milli:03}Z" for milli in range(1000)]
 def stamp(ms: int) -> str:
     """The platform's timestamp of a moment in milliseconds since the epoch."""
     seconds, milli = divmod(ms, 1000)
-    day, second = divmod(seconds, 86_400)
+    day = seconds // 86_400
+    return _day(day) + _CLOCK[seconds - day * 86_400] + _MILLIS[milli]
+
+
+def _day(day: int) -> str:
+    """The date part of a day's timestamps (and the clock's table filled on first use)."""
     prefix = _DAYS.get(day)
     if prefix is None:
         prefix = _DAYS[day] = datetime.fromtimestamp(day * 86_400, UTC).strftime("%Y-%m-%dT")
         if not _CLOCK:
             _CLOCK.extend(f"{s // 3600:02}:{s // 60 % 60:02}:{s % 60:02}" for s in range(86_400))
-    return prefix + _CLOCK[second] + _MILLIS[milli]
+    return prefix
 
 
 class Identity(NamedTuple):
@@ -104,17 +109,29 @@ OWN_DETAIL: frozenset[Kind] = frozenset({(1, ""), (2, ""), (3, "accepted"), (5, 
 
 
 class Templates:
-    """The cached part of each kind's lines (made on first use, and read back to check it)."""
+    """Writes a device's lines: the cached part of each kind (made on first use, and read
+    back to check it) and the date of the day the last line fell on (lines come in time
+    order, so the date is looked up once a day)."""
 
     def __init__(self) -> None:
-        self._parts: dict[int, str] = {}
+        self._parts = _Parts()
+        self._start, self._date = 0, ""
 
     def line(self, kind_id: int, event_id: int, ms: int, who: Identity, detail: str = "") -> str:
         """One event about a device; ``detail`` is the event's own (kinds in ``OWN_DETAIL``)."""
-        middle = self._parts.get(kind_id) or self._part(kind_id)
-        return f'{{"id":{event_id},"timestamp":"{stamp(ms)}",{middle},{who.json}{detail}}}\n'
+        second = ms // 1000 - self._start
+        if not 0 <= second < 86_400:
+            day = ms // 86_400_000
+            self._start, self._date = day * 86_400, _day(day)
+            second = ms // 1000 - self._start
+        return (f'{{"id":{event_id},"timestamp":"{self._date}{_CLOCK[second]}{_MILLIS[ms % 1000]}",'
+                f"{self._parts[kind_id]},{who.json}{detail}}}\n")  # fmt: skip
 
-    def _part(self, kind_id: int) -> str:
+
+class _Parts(dict[int, str]):
+    """Each kind's part of a line, by kind id, made when first asked for."""
+
+    def __missing__(self, kind_id: int) -> str:
         kind = KINDS[kind_id]
         sample = build_event(
             kind[0], event_id=1, time=0.0, organisation=1, endpoint=1, variant=kind[1]
@@ -124,7 +141,7 @@ class Templates:
         if kind in OWN_DETAIL:
             sample.pop("detail", None)
         middle = {k: v for k, v in sample.items() if k not in ("id", "timestamp", *_IDENTITY)}
-        self._parts[kind_id] = part = orjson.dumps(middle)[1:-1].decode()
+        self[kind_id] = part = orjson.dumps(middle)[1:-1].decode()
         return part
 
 
