@@ -144,6 +144,30 @@ def test_the_fast_decoder_and_the_careful_parser_agree(payload: dict[str, Any]) 
 
 
 @pytest.mark.parametrize(
+    "name",
+    [path.stem for path in sorted((DATA / "events").glob("0[12]_*.json"))],
+)
+def test_a_registration_with_its_network_is_read_the_fast_way(name: str) -> None:
+    """Every real registration carries its network in ``detail``: the common shape."""
+    payload = json.loads((DATA / "events" / f"{name}.json").read_text())
+    payload = payload[0] if isinstance(payload, list) else payload
+    line = _line(payload)
+    fast = decode_line(line)
+    assert fast is not None and fast.variant == ""
+    assert fast == parse_event(orjson.loads(line), keep_raw=False)
+
+
+@pytest.mark.parametrize("severity", [{"id": 7, "description": "WARN"}, {"description": "Warn"}])
+def test_a_severity_without_a_known_id_is_read_from_its_description(
+    severity: dict[str, Any],
+) -> None:
+    line = _line(BEFORE | {"event_severity": severity})
+    assert decode_line(line) is None
+    fleet, replay = _replayed([line])
+    assert not replay.invalid and fleet.trace and fleet.trace[0].severity == "Warn"
+
+
+@pytest.mark.parametrize(
     "tail",
     [
         b'"detail":{"quota":"\xff"}}',
