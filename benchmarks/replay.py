@@ -88,7 +88,8 @@ def engine_vs_baseline(devices: int, baseline_devices: int) -> tuple[float, floa
 def _fleet_history(path: Path, events: int) -> None:
     """The first ``events`` lines of a week of ``devicesim generate``'s default fleet: the
     platform's payloads (a registration with its network, a session with its context)."""
-    devices = events // 600 + 1  # a device of the default mix sends about 720 events a week
+    # A device of the default mix sends about 720 events a week: 600 leaves a margin.
+    devices = events // 600 + 1
     with path.open("w") as out:
         written = 0
         for chunk in generate_history(read_profile(None), devices, 7 * 86_400, 11).chunks():

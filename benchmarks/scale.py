@@ -7,7 +7,8 @@ with ``devicesim replay --json``: in one process (``--workers 1``), and on a loc
 of 2 workers (``--dask --workers 2``), the two runs interleaved ``--repeat`` times. Prints the
 events/s of each, the speed-up of each pair and of all runs together (target: 1.5x or more
 on 2 cores), the peak resident memory of the one process and of each cluster process
-(bounded: no worker holds the whole archive), and checks that both print the same bytes. The last line is machine-readable.
+(bounded: no worker holds the whole archive), and checks that both print the same bytes. The
+last line is machine-readable.
 """
 
 from __future__ import annotations

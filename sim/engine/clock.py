@@ -43,12 +43,12 @@ class Clock:
         """Set or cancel the timers an event's variant names (``catalogue.TIMERS``): due
         ``after`` seconds after the event's ``time``, or at the expiry date of the ``quota``
         it assigns (a quota without one cancels the timer)."""
-        pending = self._pending
+        expires = None if quota is None else quota.expires
         for fires, cancel, after, at_quota_expiry in timers:
-            if at_quota_expiry and not cancel and quota is not None and quota.expires is not None:
-                self.schedule(device, fires, max(quota.expires, time))
-            elif cancel or at_quota_expiry:
-                pending.pop((device, fires), None)
+            if cancel or (at_quota_expiry and expires is None):
+                self._pending.pop((device, fires), None)
+            elif at_quota_expiry and expires is not None:
+                self.schedule(device, fires, max(expires, time))
             else:
                 self.schedule(device, fires, time + after)
 
